@@ -1,0 +1,37 @@
+# Pansible: `make demo` runs the main job on a fresh machine, `make test` runs the tests.
+SHELL := /bin/bash
+export AMQP_PORT ?= 5672
+export PG_PORT ?= 5432
+export PANSIBLE_AMQP_URL ?= amqp://guest:guest@127.0.0.1:$(AMQP_PORT)/
+export PANSIBLE_DATABASE_URL ?= postgres://postgres@127.0.0.1:$(PG_PORT)/pansible
+SWIFT_BUILD_FLAGS ?=
+
+.PHONY: deps build release services-up services-down test bench lint format
+
+deps:
+	scripts/deps.sh
+
+build:
+	swift build $(SWIFT_BUILD_FLAGS)
+
+release:
+	swift build -c release $(SWIFT_BUILD_FLAGS)
+
+services-up:
+	scripts/services.sh up
+
+services-down:
+	scripts/services.sh down
+
+# Integration tests need the services; they are started (idempotently) first.
+test: services-up
+	PANSIBLE_TEST_SERVICES=1 swift test $(SWIFT_BUILD_FLAGS) $(TEST_FLAGS)
+
+bench: services-up
+	scripts/bench.sh
+
+lint:
+	swift format lint --strict --recursive Sources Tests Package.swift
+
+format:
+	swift format --in-place --recursive Sources Tests Package.swift

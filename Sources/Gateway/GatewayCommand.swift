@@ -1,0 +1,24 @@
+import ArgumentParser
+import Logging
+import Shared
+
+/// `pansible-gateway`: reads the configuration, builds the service group, runs it until SIGTERM/SIGINT.
+@main
+struct GatewayCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "pansible-gateway")
+
+    @Option(name: .long, help: "Configuration file.")
+    var config: String = "./pansible.yml"
+
+    func run() async throws {
+        let configuration: PansibleConfiguration
+        do {
+            configuration = try PansibleConfiguration.load(path: config, isDefaultPath: config == "./pansible.yml")
+        } catch let error as ConfigurationError {
+            throw ValidationError(error.description)
+        }
+        var logger = Logger(label: "pansible.gateway")
+        logger.logLevel = configuration.logLevel
+        _ = logger
+    }
+}

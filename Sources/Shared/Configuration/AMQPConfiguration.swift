@@ -1,0 +1,26 @@
+import Foundation
+
+/// The `amqp` section: the RabbitMQ connection and the topology's limits.
+public struct AMQPConfiguration: Sendable {
+    /// `amqp.url`: `amqp://USER:PASSWORD@HOST[:PORT]/[VHOST]` or `amqps://…` for TLS.
+    public var url: URL
+    /// `amqp.heartbeat`: seconds between heartbeats; 0 turns them off. Default 30.
+    public var heartbeat: Int
+    /// `amqp.confirm_window`: unconfirmed publishes in flight per connection. Default 500.
+    public var confirmWindow: Int
+    /// `amqp.delivery_limit`: deliveries of one message before it is dead-lettered. Default 5.
+    public var deliveryLimit: Int
+    /// `amqp.tls_ca_file`: CA bundle for `amqps://`; empty uses the system's.
+    public var tlsCAFile: String?
+    /// `amqp.tls_verify`: verify the broker's certificate and host name. Default true.
+    public var tlsVerify: Bool
+
+    public init(source: ConfigurationSource) throws {
+        self.url = try source.url("amqp.url", default: "amqp://guest:guest@127.0.0.1:5672/", schemes: ["amqp", "amqps"])
+        self.heartbeat = try source.int("amqp.heartbeat", default: 30, range: 0...3600)
+        self.confirmWindow = try source.int("amqp.confirm_window", default: 500, range: 1...65535)
+        self.deliveryLimit = try source.int("amqp.delivery_limit", default: 5, range: 1...1000)
+        self.tlsCAFile = source.string("amqp.tls_ca_file").flatMap { $0.isEmpty ? nil : $0 }
+        self.tlsVerify = try source.bool("amqp.tls_verify", default: true)
+    }
+}

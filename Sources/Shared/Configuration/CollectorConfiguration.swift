@@ -1,0 +1,18 @@
+/// The collector's keys.
+public struct CollectorConfiguration: Sendable {
+    /// `ws_port`: WebSocket progress, events, health and metrics. Default 127.0.0.1:5858.
+    public var address: ListenAddress
+    /// `collector.batch_size`: events per insert transaction at most. Default 1000.
+    public var batchSize: Int
+    /// `collector.batch_interval_ms`: longest wait before a partial batch is written. Default 20.
+    public var batchIntervalMilliseconds: Int
+    /// `collector.subscriber_buffer`: messages a slow WebSocket subscriber may fall behind before it is dropped. Default 10000.
+    public var subscriberBuffer: Int
+
+    public init(source: ConfigurationSource) throws {
+        self.address = try source.address("ws_port", default: ListenAddress(host: "127.0.0.1", port: 5858))
+        self.batchSize = try source.int("collector.batch_size", default: 1000, range: 1...100_000)
+        self.batchIntervalMilliseconds = try source.int("collector.batch_interval_ms", default: 20, range: 1...60_000)
+        self.subscriberBuffer = try source.int("collector.subscriber_buffer", default: 10_000, range: 10...10_000_000)
+    }
+}

@@ -1,0 +1,21 @@
+import Foundation
+
+/// The gateway's keys (top level, as in the original `pansible.yml`).
+public struct GatewayConfiguration: Sendable {
+    /// `port`: where the REST API listens (`PANSIBLE_PORT=:5757` listens on every interface). Default 127.0.0.1:5757.
+    public var address: ListenAddress
+    /// `admin_token`: the bearer token with every right. Required by the gateway. Never logged.
+    public var adminToken: String?
+    /// `secret_key`: base64 of 32 bytes; encrypts credentials at rest. Required by the gateway and by workers
+    /// running jobs with credentials. Never logged.
+    public var secretKey: String?
+    /// `max_body_size`: largest request body. Default 10MiB.
+    public var maxBodySize: Int
+
+    public init(source: ConfigurationSource) throws {
+        self.address = try source.address("port", default: ListenAddress(host: "127.0.0.1", port: 5757))
+        self.adminToken = source.string("admin_token").flatMap { $0.isEmpty ? nil : $0 }
+        self.secretKey = source.string("secret_key").flatMap { $0.isEmpty ? nil : $0 }
+        self.maxBodySize = try source.byteSize("max_body_size", default: 10 << 20)
+    }
+}

@@ -1,0 +1,26 @@
+/// Names of the broker's exchanges and queues.
+///
+/// - `pansible.jobs` (direct) → quorum queue `pansible.jobs` (routing key `job`).
+/// - `pansible.shards` (direct, routing key = pool) → quorum queue `pansible.shards.<pool>` per pool.
+/// - `pansible.events` (topic, `job.<uuid>.<source>`) → quorum queue `pansible.events` (`job.#`), plus each
+///   collector's exclusive live queue bound per watched job.
+/// - `pansible.control` (fanout) → each worker's exclusive queue.
+/// - `pansible.dlx` (fanout) → quorum queue `pansible.dead`: messages past the delivery limit or rejected.
+public enum Topology {
+    public static let jobsExchange = "pansible.jobs"
+    public static let shardsExchange = "pansible.shards"
+    public static let eventsExchange = "pansible.events"
+    public static let controlExchange = "pansible.control"
+    public static let deadLetterExchange = "pansible.dlx"
+
+    public static let jobsQueue = "pansible.jobs"
+    public static let jobsRoutingKey = "job"
+    public static let eventsQueue = "pansible.events"
+    public static let deadLetterQueue = "pansible.dead"
+    public static let defaultPool = "default"
+
+    public static func shardsQueue(pool: String) -> String { "pansible.shards.\(pool)" }
+
+    /// Binding key for every event of one job.
+    public static func eventsBinding(jobUUID: String) -> String { "job.\(jobUUID.lowercased()).#" }
+}

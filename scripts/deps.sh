@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Installs what Pansible needs on Debian 12: RabbitMQ, PostgreSQL, rabbitmq-c, git, ssh and ansible-core.
+# Idempotent: installs only what is missing.
+set -euo pipefail
+
+need=()
+for pkg in rabbitmq-server librabbitmq-dev postgresql git openssh-client openssh-server; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || need+=("$pkg")
+done
+if [ ${#need[@]} -gt 0 ]; then
+    echo "deps: installing ${need[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+# ansible-core from PyPI (2.14 to 2.19 are supported; 2.20+ needs Python 3.12).
+if ! command -v ansible-playbook >/dev/null 2>&1; then
+    echo "deps: installing ansible-core"
+    python3 -m pip install -q 'ansible-core>=2.14,<2.20'
+fi
+echo "deps: ok ($(ansible-playbook --version | head -1), $(dpkg-query -W -f='rabbitmq-server ${Version}' rabbitmq-server))"
