@@ -6,7 +6,7 @@ export PANSIBLE_AMQP_URL ?= amqp://guest:guest@127.0.0.1:$(AMQP_PORT)/
 export PANSIBLE_DATABASE_URL ?= postgres://postgres@127.0.0.1:$(PG_PORT)/pansible
 SWIFT_BUILD_FLAGS ?=
 
-.PHONY: deps build release services-up services-down test bench lint format
+.PHONY: deps build release services-up services-down test bench lint format demo up down
 
 deps:
 	scripts/deps.sh
@@ -35,3 +35,14 @@ lint:
 
 format:
 	swift format --in-place --recursive Sources Tests Package.swift
+
+# The main job on a fresh machine: installs, builds release binaries, starts everything, runs 200 hosts.
+demo: deps release
+	scripts/demo.sh
+
+# Start / stop the whole stack (services, gateway, splitter, collector, two workers).
+up: release
+	scripts/stack.sh up
+
+down:
+	scripts/stack.sh down
