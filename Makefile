@@ -23,8 +23,8 @@ services-up:
 services-down:
 	scripts/services.sh down
 
-# Integration tests need the services; they are started (idempotently) first.
-test: services-up
+# Installs what is missing, starts the services (idempotently), runs every test.
+test: deps services-up
 	PANSIBLE_TEST_SERVICES=1 swift test $(SWIFT_BUILD_FLAGS) $(TEST_FLAGS)
 
 bench: services-up
