@@ -1,7 +1,7 @@
 import Foundation
 
 /// A built Pansible binary run as a child process, its output kept in a log file.
-public final class ChildProcess: @unchecked Sendable {
+public final class ServiceProcess: @unchecked Sendable {
     // Safe: `process` is only started in init and then used through Foundation's thread-safe calls.
     public let name: String
     public let logFile: URL
