@@ -84,6 +84,7 @@ let package = Package(
         .testTarget(
             name: "SharedTests",
             dependencies: ["Shared"],
+            exclude: ["Inventory/Corpus"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
