@@ -94,6 +94,7 @@ let package = Package(
         .testTarget(
             name: "SharedTests",
             dependencies: ["Shared", "TestSupport"],
+            exclude: ["Inventory/Corpus"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
