@@ -13,6 +13,7 @@ let package = Package(
         .executable(name: "pansible-splitter", targets: ["Splitter"]),
         .executable(name: "pansible-worker", targets: ["Worker"]),
         .executable(name: "pansible-collector", targets: ["Collector"]),
+        .executable(name: "pansible-bench-amqp", targets: ["AMQPBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -79,6 +80,11 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "AMQPBench",
+            dependencies: ["Shared", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .target(
