@@ -21,10 +21,26 @@ struct AnsibleYAML {
             let node = try Yams.compose(yaml: text, resolver)
             return (node, AnsibleYAML(isJSON: isJSON))
         } catch let error as YamlError {
+            if let realigned = realignedFirstLine(text), let node = try? Yams.compose(yaml: realigned, resolver) {
+                return (node, AnsibleYAML(isJSON: false))
+            }
             throw Self.describe(error)
         } catch {
             throw InventoryError(.syntax, "YAML parsing failed: \(error)")
         }
+    }
+
+    /// The seed's documented upload writes each document as a JSON string whose first line follows the opening
+    /// quote while the next lines keep the indentation they had in the request body (`"vars": "all:\n
+    /// allkey1: ...\n           webservers: ..."`). Such text is not valid YAML (Ansible rejects it too); read
+    /// as intended, its first line sits at the indentation of the least indented line after it. Only tried
+    /// when the text as given does not parse, so it never changes the meaning of valid YAML.
+    static func realignedFirstLine(_ text: String) -> String? {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        guard lines.count > 1, let first = lines.first, first.first.map({ $0 != " " && $0 != "\t" }) ?? false else { return nil }
+        let indents = lines.dropFirst().filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }.map { $0.prefix { $0 == " " }.count }
+        guard let indent = indents.min(), indent > 0 else { return nil }
+        return String(repeating: " ", count: indent) + text
     }
 
     /// Whether Python's `json.loads` (which Ansible tries first) accepts the text: strict JSON plus the bare

@@ -42,6 +42,23 @@ import Testing
         #expect(inventory.hostVariables(db) == ["allkey1": .string("allval1"), "allkey2": .string("allval2")])
     }
 
+    /// The seed README's body taken literally: each document's first line follows the JSON string's opening
+    /// quote, the others keep the request body's indentation, which leaves the vars document misaligned.
+    @Test func seedBodyAsPrintedIsAccepted() throws {
+        let hosts =
+            "all:\n              hosts:\n                localhost\n              children:\n                webservers:\n"
+            + "                  hosts:\n                    foo.example[3:5].com:\n                dbservers:\n                  hosts:\n"
+            + "                    one.example.com:\n                    two.example.com:"
+        let vars =
+            "all:\n             allkey1: allval1\n             allkey2: allval2\n           webservers:\n"
+            + "             wskey1: wsval1\n             wskey2: wsval2"
+        let inventory = try Inventory(hosts: hosts, vars: vars)
+        #expect(inventory.hosts.count == 6)
+        let web = try #require(inventory.hostID(named: "foo.example3.com"))
+        #expect(inventory.hostVariables(web)["wskey2"] == .string("wsval2"))
+        #expect(inventory.hostVariables(web)["allkey1"] == .string("allval1"))
+    }
+
     struct BadInventory: Sendable, CustomStringConvertible {
         var yaml: String
         var code: InventoryError.Code
