@@ -226,6 +226,7 @@ class CallbackModule(CallbackBase):
         self._emit('playbook_on_start', data={
             'playbook': getattr(playbook, '_file_name', None),
             'playbook_uuid': self._playbook_uuid,
+            'pid': os.getpid(),
         })
 
     def v2_playbook_on_play_start(self, play):

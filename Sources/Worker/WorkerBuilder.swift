@@ -1,0 +1,66 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+import Shared
+
+/// Composes the worker: a shard consumer and a control consumer over `messaging`, plus any services the
+/// messaging needs to run (the AMQP client), in one `ServiceGroup` that stops gracefully on SIGTERM/SIGINT.
+///
+/// `extraServices` run first and stop last, so the shard consumer can still publish and ack while it
+/// finishes its running shards.
+func buildWorker(
+    configuration: PansibleConfiguration, logger: Logger, messaging: any WorkerMessaging, extraServices: [any Service] = []
+) throws -> ServiceGroup {
+    let worker = configuration.worker
+    let pluginDirectory = try CallbackPluginLocator.locate(configured: worker.callbackPlugins)
+    let sealer = try configuration.gateway.secretKey.map { try CredentialSealer(secretKey: $0) }
+    let environment = ProcessInfo.processInfo.environment
+    var serviceLogger = logger
+    serviceLogger[metadataKey: "worker.id"] = "\(worker.workerID)"
+    let registry = CancellationRegistry()
+    let runner = ShardRunner(
+        configuration: worker, sealer: sealer,
+        repositories: RepositoryCache(
+            directory: URL(fileURLWithPath: worker.workDirectory).standardizedFileURL.path + "/repos",
+            environment: environment.filter { !$0.key.hasPrefix("PANSIBLE_") }.merging(worker.environment) { _, new in new },
+            logger: serviceLogger),
+        publisher: messaging.publisher,
+        mitogen: MitogenSupport(ansiblePlaybook: worker.ansiblePlaybook, environment: environment.filter { !$0.key.hasPrefix("PANSIBLE_") }, logger: serviceLogger),
+        pluginDirectory: pluginDirectory, registry: registry, baseEnvironment: environment, logger: serviceLogger)
+    let shards = ShardService(messaging: messaging, runner: runner, pool: worker.pool, concurrency: worker.concurrency, logger: serviceLogger)
+    let control = ControlService(messaging: messaging, registry: registry, logger: serviceLogger)
+    let services: [ServiceGroupConfiguration.ServiceConfiguration] =
+        extraServices.map { .init(service: $0) } + [.init(service: control), .init(service: shards, successTerminationBehavior: .gracefullyShutdownGroup)]
+    return ServiceGroup(
+        configuration: ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: serviceLogger))
+}
+
+/// Finds the directory holding the callback plugin `pansible.py`.
+enum CallbackPluginLocator {
+    static func locate(configured: String?) throws -> String {
+        var candidates: [String] = []
+        if let configured {
+            candidates = [configured]
+        } else {
+            candidates.append(FileManager.default.currentDirectoryPath + "/callback_plugins")
+            let executable = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath()
+            // .build/<config>/pansible-worker -> the package root, or <prefix>/bin -> <prefix>/share/pansible.
+            var directory = executable.deletingLastPathComponent()
+            for _ in 0..<4 {
+                candidates.append(directory.path + "/callback_plugins")
+                candidates.append(directory.path + "/share/pansible/callback_plugins")
+                directory = directory.deletingLastPathComponent()
+            }
+            candidates.append("/usr/share/pansible/callback_plugins")
+        }
+        for candidate in candidates where FileManager.default.fileExists(atPath: candidate + "/pansible.py") {
+            return URL(fileURLWithPath: candidate).standardizedFileURL.path
+        }
+        throw ConfigurationError(key: "worker.callback_plugins", message: "no pansible.py in \(candidates.joined(separator: ", "))")
+    }
+}
+
+/// The worker over the AMQP broker of `configuration.amqp`.
+func buildWorker(configuration: PansibleConfiguration, logger: Logger) throws -> ServiceGroup {
+    throw ConfigurationError(key: "amqp.url", message: "this build has no AMQP client yet")
+}
