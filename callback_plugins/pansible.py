@@ -31,7 +31,10 @@ import datetime
 import json
 import math
 import os
+import signal
 import sys
+import threading
+import time
 import uuid
 
 from ansible.plugins.callback import CallbackBase
@@ -108,6 +111,30 @@ class CallbackModule(CallbackBase):
             self.disabled = True
             return
         self._file = open(self._path, 'a', encoding='utf-8', errors='replace')
+        self._watch_worker()
+
+    def _watch_worker(self):
+        """Ends the run when the worker that started it dies (SIGKILL, crash): its shard is redelivered
+        to another worker, and two runs must not work on the same hosts at once."""
+        try:
+            worker = int(os.environ.get('PANSIBLE_WORKER_PID', '0'))
+        except ValueError:
+            return
+        if worker <= 0 or os.getppid() != worker:
+            return
+
+        def watch():
+            while os.getppid() == worker:
+                time.sleep(0.5)
+            for sig, grace in ((signal.SIGTERM, 5), (signal.SIGKILL, 0)):
+                try:
+                    os.killpg(os.getpgrp(), sig)
+                except OSError:
+                    return
+                time.sleep(grace)
+
+        thread = threading.Thread(target=watch, name='pansible-worker-watch', daemon=True)
+        thread.start()
 
     # -- writing ---------------------------------------------------------------------------------------
 
