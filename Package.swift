@@ -81,33 +81,45 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "TestSupport",
+            dependencies: [
+                "Shared",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/TestSupport",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "SharedTests",
-            dependencies: ["Shared"],
+            dependencies: ["Shared", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "GatewayTests",
             dependencies: [
                 "Gateway",
+                "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "SplitterTests",
-            dependencies: ["Splitter"],
+            dependencies: ["Splitter", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "WorkerTests",
-            dependencies: ["Worker"],
+            dependencies: ["Worker", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "CollectorTests",
             dependencies: [
                 "Collector",
+                "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
             ],

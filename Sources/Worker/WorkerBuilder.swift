@@ -13,7 +13,7 @@ func buildWorker(
 ) throws -> ServiceGroup {
     let worker = configuration.worker
     let pluginDirectory = try CallbackPluginLocator.locate(configured: worker.callbackPlugins)
-    let sealer = try configuration.gateway.secretKey.map { try CredentialSealer(secretKey: $0) }
+    let sealer = try configuration.gateway.secretKey.map { try CredentialSealer(base64Key: $0) }
     let environment = ProcessInfo.processInfo.environment
     var serviceLogger = logger
     serviceLogger[metadataKey: "worker.id"] = "\(worker.workerID)"
@@ -60,7 +60,12 @@ enum CallbackPluginLocator {
     }
 }
 
-/// The worker over the AMQP broker of `configuration.amqp`.
+/// The worker over the AMQP broker of `configuration.amqp`: declares Pansible's topology with this
+/// worker's pool, consumes `pansible.shards.<pool>` and its own queue on the control fanout.
 func buildWorker(configuration: PansibleConfiguration, logger: Logger) throws -> ServiceGroup {
-    throw ConfigurationError(key: "amqp.url", message: "this build has no AMQP client yet")
+    let client = try AMQPClient(
+        configuration: configuration.amqp,
+        topology: .pansible(pools: [configuration.worker.pool], deliveryLimit: configuration.amqp.deliveryLimit),
+        connectionName: "pansible-worker \(configuration.worker.workerID)", logger: logger)
+    return try buildWorker(configuration: configuration, logger: logger, messaging: AMQPWorkerMessaging(client: client), extraServices: [client])
 }

@@ -231,9 +231,9 @@ import Glibc
         let work = try WorkerFixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: work) }
         let key = Data((0..<32).map { UInt8($0) }).base64EncodedString()
-        let sealer = try CredentialSealer(secretKey: key)
+        let sealer = try CredentialSealer(base64Key: key)
         let secretKey = "-----BEGIN OPENSSH PRIVATE KEY-----\nnot-a-real-key\n-----END OPENSSH PRIVATE KEY-----"
-        let sealed = try sealer.seal(CredentialSecret(sshPrivateKey: secretKey, username: "deploy"))
+        let sealed = try sealer.seal(CredentialSecret(sshPrivateKey: secretKey, username: "deploy")).base64EncodedString()
         let publisher = RecordingPublisher()
         let runner = try WorkerFixtures.runner(
             configuration: WorkerFixtures.configuration(workDirectory: work, ["secret_key": key]), publisher: publisher)

@@ -1,61 +1,66 @@
 import Crypto
 import Foundation
 
-/// Seals and opens credentials with AES-256-GCM under the shared `secret_key`.
+/// Seals and opens credential secrets with AES-GCM under the configured `secret_key`.
 ///
-/// The key is base64 of 32 bytes; a sealed credential is base64 of the AES-GCM combined box (12-byte nonce,
-/// ciphertext, 16-byte tag) of the JSON-encoded `CredentialSecret`. The gateway seals, workers open.
+/// The gateway seals on upload (stored sealed) and puts the sealed box into job and shard messages; only
+/// workers open it, so secrets never travel or rest in clear.
 public struct CredentialSealer: Sendable {
-    /// The key's bytes (`SymmetricKey` is not `Sendable`; one is made per use).
-    private let keyBytes: [UInt8]
+    /// The raw key; `SymmetricKey` is built per call because it is not `Sendable`.
+    private let keyBytes: Data
     private var key: SymmetricKey { SymmetricKey(data: keyBytes) }
 
-    /// - Parameter secretKey: base64 of exactly 32 bytes.
-    public init(secretKey: String) throws {
-        guard let data = Data(base64Encoded: secretKey.trimmingCharacters(in: .whitespacesAndNewlines)), data.count == 32 else {
-            throw CredentialSealerError.invalidKey
+    /// - Parameter base64Key: base64 of 32 bytes (`openssl rand -base64 32`).
+    public init(base64Key: String) throws {
+        guard let data = Data(base64Encoded: base64Key.trimmingCharacters(in: .whitespacesAndNewlines)), data.count == 32 else {
+            throw ConfigurationError(key: "secret_key", message: "expected base64 of 32 bytes (openssl rand -base64 32)")
         }
-        self.keyBytes = Array(data)
+        self.keyBytes = data
     }
 
-    public func seal(_ secret: CredentialSecret) throws -> String {
+    /// The AES-GCM combined box (nonce, ciphertext, tag) of the secret's JSON.
+    public func seal(_ secret: CredentialSecret) throws -> Data {
         let plaintext = try MessageCoding.encoder().encode(secret)
-        let box = try AES.GCM.seal(plaintext, using: key)
-        guard let combined = box.combined else { throw CredentialSealerError.cannotSeal }
-        return combined.base64EncodedString()
+        guard let combined = try AES.GCM.seal(plaintext, using: key).combined else {
+            throw CredentialSealerError.sealingFailed
+        }
+        return combined
     }
 
-    public func open(_ sealed: String) throws -> CredentialSecret {
-        guard let data = Data(base64Encoded: sealed) else { throw CredentialSealerError.notBase64 }
+    public func open(_ combined: Data) throws -> CredentialSecret {
+        let box: AES.GCM.SealedBox
+        do {
+            box = try AES.GCM.SealedBox(combined: combined)
+        } catch {
+            throw CredentialSealerError.malformed
+        }
         let plaintext: Data
         do {
-            plaintext = try AES.GCM.open(AES.GCM.SealedBox(combined: data), using: key)
+            plaintext = try AES.GCM.open(box, using: key)
         } catch {
-            throw CredentialSealerError.cannotOpen
+            throw CredentialSealerError.wrongKey
         }
-        do {
-            return try MessageCoding.decoder().decode(CredentialSecret.self, from: plaintext)
-        } catch {
-            throw CredentialSealerError.notACredential
-        }
+        return try MessageCoding.decoder().decode(CredentialSecret.self, from: plaintext)
+    }
+
+    /// Opens a credential as carried in job and shard messages.
+    public func open(_ credential: SealedCredential) throws -> CredentialSecret {
+        guard let data = Data(base64Encoded: credential.sealed) else { throw CredentialSealerError.malformed }
+        return try open(data)
     }
 }
 
-/// Why a credential could not be sealed or opened. Never carries key material or plaintext.
-public enum CredentialSealerError: Error, Equatable, CustomStringConvertible {
-    case invalidKey
-    case cannotSeal
-    case notBase64
-    case cannotOpen
-    case notACredential
+public enum CredentialSealerError: Error, CustomStringConvertible {
+    case sealingFailed
+    case malformed
+    /// The box was sealed under another `secret_key`.
+    case wrongKey
 
     public var description: String {
         switch self {
-        case .invalidKey: return "secret_key must be base64 of 32 bytes"
-        case .cannotSeal: return "the credential could not be sealed"
-        case .notBase64: return "the sealed credential is not base64"
-        case .cannotOpen: return "the sealed credential does not open with this secret_key (wrong key or damaged)"
-        case .notACredential: return "the opened credential is not a credential document"
+        case .sealingFailed: return "could not seal the credential"
+        case .malformed: return "the sealed credential is malformed"
+        case .wrongKey: return "the credential cannot be opened with this secret_key (sealed under another key?)"
         }
     }
 }

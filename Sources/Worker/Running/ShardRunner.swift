@@ -101,7 +101,7 @@ struct ShardRunner: Sendable {
         if let credential = shard.credential {
             guard let sealer else { throw RunPreparationError.noSecretKey }
             do {
-                secret = try sealer.open(credential.sealed)
+                secret = try sealer.open(credential)
             } catch {
                 throw RunPreparationError.credential(String(describing: error))
             }

@@ -133,7 +133,7 @@ enum WorkerFixtures {
         let logger = Logger(label: "test.worker")
         let environment = ProcessInfo.processInfo.environment
         return ShardRunner(
-            configuration: worker, sealer: try configuration.gateway.secretKey.map { try CredentialSealer(secretKey: $0) },
+            configuration: worker, sealer: try configuration.gateway.secretKey.map { try CredentialSealer(base64Key: $0) },
             repositories: RepositoryCache(directory: worker.workDirectory + "/repos", environment: environment, logger: logger),
             publisher: publisher,
             mitogen: MitogenSupport(ansiblePlaybook: worker.ansiblePlaybook, environment: environment, logger: logger),
