@@ -171,6 +171,14 @@ struct ShardRunner: Sendable {
             process.signalGroup(SIGKILL)
         }
         let status = await process.wait()
+        if process.groupIsAlive {
+            // The leader is gone; what is left of its group (forks still dying after a stop) goes too.
+            if await control.stopReason != nil {
+                _ = await process.waitForGroupExit(seconds: configuration.cancelGrace + configuration.killGrace)
+            }
+            process.signalGroup(SIGKILL)
+            _ = await process.waitForGroupExit(seconds: 5)
+        }
         await control.detach()
         directory.removeSecrets()
         if let rest = try tail.remainingOutput() {
