@@ -12,27 +12,35 @@ func buildWorker(
     configuration: PansibleConfiguration, logger: Logger, messaging: any WorkerMessaging, extraServices: [any Service] = []
 ) throws -> ServiceGroup {
     let worker = configuration.worker
-    let pluginDirectory = try CallbackPluginLocator.locate(configured: worker.callbackPlugins)
-    let sealer = try configuration.gateway.secretKey.map { try CredentialSealer(base64Key: $0) }
-    let environment = ProcessInfo.processInfo.environment
     var serviceLogger = logger
     serviceLogger[metadataKey: "worker.id"] = "\(worker.workerID)"
     let registry = CancellationRegistry()
-    let runner = ShardRunner(
-        configuration: worker, sealer: sealer,
-        repositories: RepositoryCache(
-            directory: URL(fileURLWithPath: worker.workDirectory).standardizedFileURL.path + "/repos",
-            environment: environment.filter { !$0.key.hasPrefix("PANSIBLE_") }.merging(worker.environment) { _, new in new },
-            logger: serviceLogger),
-        publisher: messaging.publisher,
-        mitogen: MitogenSupport(ansiblePlaybook: worker.ansiblePlaybook, environment: environment.filter { !$0.key.hasPrefix("PANSIBLE_") }, logger: serviceLogger),
-        pluginDirectory: pluginDirectory, registry: registry, baseEnvironment: environment, logger: serviceLogger)
+    let runner = try makeShardRunner(configuration: configuration, logger: serviceLogger, publisher: messaging.publisher, registry: registry)
     let shards = ShardService(messaging: messaging, runner: runner, pool: worker.pool, concurrency: worker.concurrency, logger: serviceLogger)
     let control = ControlService(messaging: messaging, registry: registry, logger: serviceLogger)
     let services: [ServiceGroupConfiguration.ServiceConfiguration] =
         extraServices.map { .init(service: $0) } + [.init(service: control), .init(service: shards, successTerminationBehavior: .gracefullyShutdownGroup)]
     return ServiceGroup(
         configuration: ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: serviceLogger))
+}
+
+/// The shard runner as the worker wires it (also used to run one shard from a file).
+func makeShardRunner(
+    configuration: PansibleConfiguration, logger: Logger, publisher: any MessagePublishing, registry: CancellationRegistry
+) throws -> ShardRunner {
+    let worker = configuration.worker
+    let pluginDirectory = try CallbackPluginLocator.locate(configured: worker.callbackPlugins)
+    let sealer = try configuration.gateway.secretKey.map { try CredentialSealer(base64Key: $0) }
+    let environment = ProcessInfo.processInfo.environment
+    let childEnvironment = environment.filter { !$0.key.hasPrefix("PANSIBLE_") }
+    return ShardRunner(
+        configuration: worker, sealer: sealer,
+        repositories: RepositoryCache(
+            directory: URL(fileURLWithPath: worker.workDirectory).standardizedFileURL.path + "/repos",
+            environment: childEnvironment.merging(worker.environment) { _, new in new }, logger: logger),
+        publisher: publisher,
+        mitogen: MitogenSupport(ansiblePlaybook: worker.ansiblePlaybook, environment: childEnvironment, logger: logger),
+        pluginDirectory: pluginDirectory, registry: registry, baseEnvironment: environment, logger: logger)
 }
 
 /// Finds the directory holding the callback plugin `pansible.py`.

@@ -17,6 +17,9 @@ struct WorkerCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Shards run at once, and the prefetch (overrides worker.concurrency).")
     var concurrency: Int?
 
+    @Option(name: .customLong("shard-file"), help: "Run this one shard (a shard message as JSON), publish its events, print a report and exit.")
+    var shardFile: String?
+
     func run() async throws {
         var configuration: PansibleConfiguration
         do {
@@ -29,6 +32,12 @@ struct WorkerCommand: AsyncParsableCommand {
         }
         var logger = Logger(label: "pansible.worker")
         logger.logLevel = configuration.logLevel
+        if let shardFile {
+            let report = try await SingleShardRun.run(path: shardFile, configuration: configuration, logger: logger)
+            print(String(decoding: try MessageCoding.encode(report), as: UTF8.self))
+            if !report.delivered { throw ExitCode.failure }
+            return
+        }
         let group = try buildWorker(configuration: configuration, logger: logger)
         try await group.run()
     }
