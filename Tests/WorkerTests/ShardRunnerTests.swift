@@ -12,7 +12,7 @@ import Glibc
 /// publisher records what would go to the broker.
 @Suite(.serialized) struct ShardRunnerTests {
     @Test func eventsMatchAnsiblesOwnRecap() async throws {
-        let repository = try TestRepository.create(files: ["site.yml": WorkerFixtures.outcomesPlaybook])
+        let repository = try TestRepository.create(files: ["site.yml": WorkerFixtures.outcomesPlaybook, "included.yml": WorkerFixtures.includedTasks])
         defer { repository.remove() }
         let work = try WorkerFixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: work) }
@@ -61,6 +61,13 @@ import Glibc
         #expect(recap["host11"]?.ignored == 1)
         #expect(recap["host13"]?.rescued == 1)
         #expect(recap["host15"]?.unreachable == 1)
+
+        // Retries, async polls, includes.
+        #expect(events.contains { $0.type == "runner_retry" && $0.host == "host01" && $0.task == "retried" })
+        #expect(events.contains { $0.type == "runner_on_async_poll" && $0.host == "host01" })
+        #expect(events.contains { $0.type == "runner_on_async_ok" && $0.host == "host01" })
+        #expect(events.contains { $0.type == "playbook_on_include" && $0.data?["hosts"] == ["host01"] })
+        #expect(events.contains { $0.type == "runner_on_ok" && $0.host == "host01" && $0.task == "from the included file" })
 
         // Loop items, no_log censoring and trimming.
         #expect(events.filter { $0.type == "runner_item_on_ok" && $0.host == "host01" }.count == 3)

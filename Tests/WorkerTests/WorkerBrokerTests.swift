@@ -15,7 +15,7 @@ import Glibc
 struct WorkerBrokerTests {
     @Test func shardFromTheQueueRunsAndItsEventsArriveInOrder() async throws {
         let broker = try await WorkerBroker()
-        let repository = try TestRepository.create(files: ["site.yml": WorkerFixtures.outcomesPlaybook])
+        let repository = try TestRepository.create(files: ["site.yml": WorkerFixtures.outcomesPlaybook, "included.yml": WorkerFixtures.includedTasks])
         let work = try WorkerFixtures.temporaryDirectory()
         defer {
             repository.remove()

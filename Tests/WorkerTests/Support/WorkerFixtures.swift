@@ -55,6 +55,28 @@ enum WorkerFixtures {
               ansible.builtin.debug:
                 msg: "{{ 'x' * 5000 }}"
               when: outcome == 'ok'
+            - name: retried
+              ansible.builtin.debug:
+                msg: retry
+              register: retried
+              until: retried.attempts | default(1) >= 2
+              retries: 3
+              delay: 0
+              when: inventory_hostname == 'host01'
+            - name: in the background
+              ansible.builtin.command: sleep 1
+              async: 30
+              poll: 1
+              when: inventory_hostname == 'host01'
+            - name: included
+              ansible.builtin.include_tasks: included.yml
+              when: inventory_hostname == 'host01'
+        """
+
+    static let includedTasks = """
+        - name: from the included file
+          ansible.builtin.debug:
+            msg: included
         """
 
     /// Twenty hosts: the outcome each should have, in `ansible-inventory --list` form.
@@ -116,6 +138,10 @@ enum WorkerFixtures {
             "worker.batch_interval_ms": "10",
             "worker.result_max_bytes": "2000",
         ]
+        // PANSIBLE_TEST_ANSIBLE_PLAYBOOK runs the suites with another ansible-core (e.g. 2.14 in a virtualenv).
+        if let ansible = ProcessInfo.processInfo.environment["PANSIBLE_TEST_ANSIBLE_PLAYBOOK"] {
+            all["worker.ansible_playbook"] = ansible
+        }
         all.merge(values) { _, new in new }
         return try PansibleConfiguration(source: ConfigurationSource(values: all))
     }
