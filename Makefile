@@ -24,11 +24,11 @@ services-down:
 	scripts/services.sh down
 
 # Installs what is missing, starts the services (idempotently), runs every test.
-# Suites named *OutageTests stop and start the shared broker or database, so they run alone, afterwards.
+# Suites named *OutageTests or *RestartTests stop and start the shared broker or database, so they run alone, afterwards.
 test: deps services-up
 	swift build --build-tests $(SWIFT_BUILD_FLAGS)
-	PANSIBLE_TEST_SERVICES=1 swift test --skip-build $(SWIFT_BUILD_FLAGS) --skip 'OutageTests' $(TEST_FLAGS)
-	PANSIBLE_TEST_SERVICES=1 swift test --skip-build $(SWIFT_BUILD_FLAGS) --filter 'OutageTests' --no-parallel $(TEST_FLAGS)
+	PANSIBLE_TEST_SERVICES=1 swift test --skip-build $(SWIFT_BUILD_FLAGS) --skip 'OutageTests|RestartTests' $(TEST_FLAGS)
+	PANSIBLE_TEST_SERVICES=1 swift test --skip-build $(SWIFT_BUILD_FLAGS) --filter 'OutageTests|RestartTests' --no-parallel $(TEST_FLAGS)
 
 bench: services-up
 	scripts/bench.sh

@@ -75,6 +75,11 @@ enum AMQPTestSupport {
     }
 }
 
+/// Every suite that talks to RabbitMQ, run one test at a time: the broker-restart test drops every
+/// connection, and the others must not see that.
+@Suite(.serialized, .enabled(if: AMQPTestSupport.enabled, "needs RabbitMQ (PANSIBLE_AMQP_URL)"))
+enum AMQPIntegrationTests {}
+
 struct TestTimeout: Error, CustomStringConvertible {
     var what: String
     var description: String { "timed out waiting for \(what)" }

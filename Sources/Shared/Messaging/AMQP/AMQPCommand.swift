@@ -10,3 +10,12 @@ enum AMQPCommand: Sendable {
     case declare(AMQPTopology, CheckedContinuation<Void, any Error>)
     case shutdown(timeout: Duration, CheckedContinuation<Void, Never>)
 }
+
+extension AMQPCommand {
+    var isSettlement: Bool {
+        switch self {
+        case .ack, .nack: return true
+        default: return false
+        }
+    }
+}

@@ -10,14 +10,26 @@ extension AMQPConnectionLoop {
             for index in batch.messages.indices { outbox.append(AMQPPendingPublish(batch: batch, index: index)) }
 
         case .ack(let acknowledger, let tag, let multiple):
-            guard let connection, isCurrent(acknowledger) else { return dropSettlement(acknowledger, tag: tag) }
-            let result = amqp_basic_ack(connection, acknowledger.channel, tag, multiple ? 1 : 0)
-            if result < 0 { connectionLost(AMQPLoopError.connection(Self.errorText(result))) }
+            guard connection != nil, isCurrent(acknowledger), let consumer = consumers[acknowledger.consumerID] else {
+                return dropSettlement(acknowledger, tag: tag)
+            }
+            if multiple {
+                flushAcks(consumer)
+                send(consumer, tag: tag, multiple: true)
+            } else {
+                if consumer.pendingAcks.isEmpty { consumersWithAcks.append(consumer) }
+                consumer.pendingAcks.append(tag)
+            }
 
         case .nack(let acknowledger, let tag, let requeue):
-            guard let connection, isCurrent(acknowledger) else { return dropSettlement(acknowledger, tag: tag) }
+            guard let connection, isCurrent(acknowledger), let consumer = consumers[acknowledger.consumerID] else {
+                return dropSettlement(acknowledger, tag: tag)
+            }
+            flushAcks(consumer)
+            guard consumer.isActive else { return }
             let result = amqp_basic_nack(connection, acknowledger.channel, tag, 0, requeue ? 1 : 0)
-            if result < 0 { connectionLost(AMQPLoopError.connection(Self.errorText(result))) }
+            if result < 0 { return connectionLost(AMQPLoopError.connection(Self.errorText(result))) }
+            consumer.markSettled(tag)
 
         case .consume(let consumer, let continuation):
             guard shutdownDeadline == nil else {

@@ -35,6 +35,7 @@ extension AMQPConnectionLoop {
         }
         consumer.channel = channel
         consumer.partial = nil
+        consumer.resetSettlement()
         consumer.acknowledger = AMQPAcknowledger(
             consumerID: consumer.id, channel: channel, generation: generation, autoAck: consumer.autoAck, mailbox: mailbox)
         consumersByChannel[channel] = consumer
@@ -85,7 +86,10 @@ extension AMQPConnectionLoop {
     }
 
     func cancelConsumer(_ id: Int) {
-        guard let consumer = consumers.removeValue(forKey: id) else { return }
+        guard let consumer = consumers[id] else { return }
+        // Acks the application already made go out before the channel closes.
+        flushAcks(consumer)
+        consumers[id] = nil
         consumer.acknowledger?.close()
         consumer.acknowledger = nil
         if consumer.isActive, let connection {
@@ -156,6 +160,7 @@ extension AMQPConnectionLoop {
             deliveryTag: message.deliveryTag, deliveryCount: count, redelivered: message.redelivered, headers: message.headers,
             acknowledger: acknowledger)
         consumer.continuation.yield(delivery)
+        lastDeliveryAt = .now
     }
 }
 

@@ -58,6 +58,9 @@ final class AMQPConnectionLoop: @unchecked Sendable {
     var pendingDeclarations: [(AMQPTopology, CheckedContinuation<Void, any Error>)] = []
 
     var consumers: [Int: AMQPConsumer] = [:]
+    /// Consumers with acks collected from the current batch of commands, to send together.
+    var consumersWithAcks: [AMQPConsumer] = []
+    var lastDeliveryAt = ContinuousClock.now - .seconds(60)
     var consumersByChannel: [UInt16: AMQPConsumer] = [:]
 
     var reconnectDelay = AMQPConnectionLoop.initialReconnectDelay
@@ -86,6 +89,7 @@ final class AMQPConnectionLoop: @unchecked Sendable {
     func run() {
         while true {
             for command in mailbox.take() { handle(command) }
+            flushAcks()
             if let deadline = shutdownDeadline, pendingPublishes == 0 || ContinuousClock.now >= deadline { break }
             guard let connection else {
                 waitForReconnect()
@@ -266,11 +270,14 @@ final class AMQPConnectionLoop: @unchecked Sendable {
         var timeout = configuration.heartbeat > 0 ? min(1000, configuration.heartbeat * 250) : 1000
         // TLS may hold decrypted bytes that poll cannot see: look again soon.
         if endpoint.tls { timeout = min(timeout, 20) }
-        sleep(socket: socketFD, milliseconds: timeout)
+        // Under consuming load, wake up every millisecond to collect acks rather than once per ack.
+        let busy = ContinuousClock.now - lastDeliveryAt < .milliseconds(50)
+        if busy { timeout = 1 }
+        sleep(socket: socketFD, milliseconds: timeout, lazyAcks: busy)
     }
 
-    private func sleep(socket: Int32, milliseconds: Int) {
-        guard mailbox.prepareToSleep() else { return }
+    private func sleep(socket: Int32, milliseconds: Int, lazyAcks: Bool = false) {
+        guard mailbox.prepareToSleep(lazyAcks: lazyAcks) else { return }
         let ready = pansible_wait_readable(socket, mailbox.wakeReadFD, Int32(clamping: max(0, milliseconds)))
         mailbox.awake(drain: ready > 0 && ready & 2 != 0)
     }

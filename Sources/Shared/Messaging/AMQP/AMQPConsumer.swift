@@ -21,6 +21,12 @@ final class AMQPConsumer: @unchecked Sendable {
     var queueName = ""
     var acknowledger: AMQPAcknowledger?
     var partial: AMQPPartialMessage?
+    /// Delivery tags below this one are all settled (tags count from 1 on each channel).
+    var nextUnsettled: UInt64 = 1
+    /// Settled tags above `nextUnsettled`.
+    var settledAbove: Set<UInt64> = []
+    /// Acked by the application, not yet sent.
+    var pendingAcks: [UInt64] = []
 
     init(
         id: Int, source: Source, bindingKeys: Set<String>, prefetch: Int, autoAck: Bool,

@@ -10,6 +10,8 @@ final class AMQPMailbox: @unchecked Sendable {
     private let lock = NSLock()
     private var commands: [AMQPCommand] = []
     private var sleeping = false
+    /// While set, acknowledgements do not wake the sleeping thread (it sleeps only briefly then).
+    private var lazyAcks = false
     private var closed = false
     let wakeReadFD: Int32
     private let wakeWriteFD: Int32
@@ -37,8 +39,8 @@ final class AMQPMailbox: @unchecked Sendable {
             return false
         }
         commands.append(command)
-        let wake = sleeping
-        sleeping = false
+        let wake = sleeping && !(lazyAcks && command.isSettlement && commands.count < Self.lazyLimit)
+        if wake { sleeping = false }
         lock.unlock()
         if wake && wakeWriteFD >= 0 { pansible_wake(wakeWriteFD) }
         return true
@@ -54,12 +56,18 @@ final class AMQPMailbox: @unchecked Sendable {
         return taken
     }
 
-    /// Marks the thread as about to sleep; false (and no sleep) when commands are waiting.
-    func prepareToSleep() -> Bool {
+    /// Settlements that may wait for the thread's short sleep to end before one of them wakes it.
+    static let lazyLimit = 64
+
+    /// Marks the thread as about to sleep; false (and no sleep) when commands are waiting. With `lazyAcks`
+    /// (the thread sleeps at most a millisecond or so), acks and nacks are left for it to find when it wakes,
+    /// which saves a wake-up per message under load.
+    func prepareToSleep(lazyAcks: Bool) -> Bool {
         lock.lock()
         defer { lock.unlock() }
         if !commands.isEmpty { return false }
         sleeping = true
+        self.lazyAcks = lazyAcks
         return true
     }
 
