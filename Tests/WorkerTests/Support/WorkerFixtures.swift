@@ -64,7 +64,7 @@ enum WorkerFixtures {
               delay: 0
               when: inventory_hostname == 'host01'
             - name: in the background
-              ansible.builtin.command: sleep 1
+              ansible.builtin.command: sleep 3
               async: 30
               poll: 1
               when: inventory_hostname == 'host01'
