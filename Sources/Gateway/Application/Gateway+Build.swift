@@ -47,7 +47,8 @@ func buildApplication(
         postgres: postgres, sealer: sealer, launcher: JobLauncher(postgres: postgres, signal: signal), inventory: InventoryChecker(),
         maxBodySize: gateway.maxBodySize
     )
-    let relay = OutboxRelay(postgres: postgres, publisher: publisher, signal: signal, settings: relaySettings, logger: logger)
+    let startup = StartupGate()
+    let relay = OutboxRelay(postgres: postgres, publisher: publisher, signal: signal, settings: relaySettings, startup: startup, logger: logger)
     let router = buildRouter(
         services: services, authenticator: Authenticator(adminToken: adminToken, postgres: postgres),
         readinessChecks: [postgres.readinessCheck(logger: logger)] + readinessChecks, registry: registry
@@ -61,6 +62,7 @@ func buildApplication(
     )
     app.beforeServerStarts {
         try await Migrator(client: postgres, logger: logger).migrate()
+        await startup.open()
     }
     return app
 }

@@ -34,18 +34,25 @@ struct OutboxRelay: Service {
     let signal: OutboxSignal
     let settings: Settings
     let logger: Logger
+    /// Opened once the tables exist.
+    let startup: StartupGate?
 
-    init(postgres: PostgresClient, publisher: any MessagePublishing, signal: OutboxSignal, settings: Settings = .init(), logger: Logger) {
+    init(
+        postgres: PostgresClient, publisher: any MessagePublishing, signal: OutboxSignal, settings: Settings = .init(),
+        startup: StartupGate? = nil, logger: Logger
+    ) {
         self.postgres = postgres
         self.publisher = publisher
         self.signal = signal
         self.settings = settings
+        self.startup = startup
         self.logger = logger
     }
 
     func run() async throws {
         let signal = self.signal
         await withGracefulShutdownHandler {
+            await startup?.wait()
             await loop()
         } onGracefulShutdown: {
             Task { await signal.notify() }

@@ -85,7 +85,7 @@ enum PlaybookValidation {
         return nil
     }
 
-    /// Why `git_repo` is refused, or nil: ssh (`ssh://`, `user@host:path`), `https://`, `http://`, `git://`,
+    /// Why `git_repo` is refused, or nil: ssh (`ssh://`, `user@host:path`, `user@host`), `https://`, `http://`, `git://`,
     /// `file://` or an absolute local path.
     static func problem(gitRepo: String) -> String? {
         if gitRepo.contains(where: { $0.isWhitespace || $0 == "\0" }) { return "must not contain spaces or control characters" }
@@ -96,13 +96,19 @@ enum PlaybookValidation {
         }
         if lower.contains("::") { return "git transport helpers (name::address) are not allowed" }
         if gitRepo.hasPrefix("/") { return nil }
+        // ssh as user@host (the seed's `git@some_repo.git`)
+        if let at = gitRepo.firstIndex(of: "@"), at != gitRepo.startIndex, gitRepo.index(after: at) != gitRepo.endIndex,
+            !gitRepo[..<at].contains("/"), !gitRepo.contains(":")
+        {
+            return nil
+        }
         // scp-like ssh: [user@]host:path
         if let colon = gitRepo.firstIndex(of: ":"), colon != gitRepo.startIndex, gitRepo.index(after: colon) != gitRepo.endIndex,
             !gitRepo[..<colon].contains("/")
         {
             return nil
         }
-        return "expected an ssh, https, git or file:// URL, user@host:path, or an absolute local path"
+        return "expected an ssh, https, git or file:// URL, user@host:path, user@host, or an absolute local path"
     }
 
     static func problem(ref: String) -> String? {
