@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import NIOCore
+import PostgresNIO
 
 /// Turns every failure into the API's JSON error body: unknown routes (404), known paths with another method
 /// (405), oversize bodies (413), the handlers' `APIError`s; anything unexpected is logged and answered 500.
@@ -16,6 +17,14 @@ struct ErrorMiddleware: RouterMiddleware {
             return try error.response(from: request, context: context)
         } catch let error as HTTPError {
             return try translate(error, request: request, context: context).response(from: request, context: context)
+        } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
+            // A concurrent request stored the same unique value first.
+            return try APIError(.conflict, code: "already_exists", message: "a conflicting record exists: \(error.serverInfo?[.detail] ?? "unique value taken")")
+                .response(from: request, context: context)
+        } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23503" {
+            // A referenced record was deleted while this request ran.
+            return try APIError(.conflict, code: "reference_gone", message: "a referenced record no longer exists")
+                .response(from: request, context: context)
         } catch is NIOTooManyBytesError {
             return try APIError(.contentTooLarge, code: "body_too_large", message: "the request body is too large")
                 .response(from: request, context: context)
