@@ -53,7 +53,7 @@ struct JobStateWriter {
         for try await (job, seq, type, shardIndex, runID, attempt, createdAt, data) in eventRows.decode(
             (UUID, Int64, String, Int?, UUID?, Int?, Date, String?).self
         ) {
-            let value = try data.flatMap { try decoder.decode(JSONValue.self, from: Data($0.utf8)) }
+            let value = data.flatMap { try? decoder.decode(JSONValue.self, from: Data($0.utf8)) }
             events[job, default: []].append(
                 StateEvent(seq: seq, type: type, shardIndex: shardIndex, runID: runID, attempt: attempt, timestamp: createdAt, data: value)
             )
