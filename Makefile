@@ -6,7 +6,7 @@ export PANSIBLE_AMQP_URL ?= amqp://guest:guest@127.0.0.1:$(AMQP_PORT)/
 export PANSIBLE_DATABASE_URL ?= postgres://postgres@127.0.0.1:$(PG_PORT)/pansible
 SWIFT_BUILD_FLAGS ?=
 
-.PHONY: deps build release services-up services-down test bench lint format
+.PHONY: deps build release services-up services-down test bench lint format demo up down
 
 deps:
 	scripts/deps.sh
@@ -23,9 +23,12 @@ services-up:
 services-down:
 	scripts/services.sh down
 
-# Integration tests need the services; they are started (idempotently) first.
-test: services-up
-	PANSIBLE_TEST_SERVICES=1 swift test $(SWIFT_BUILD_FLAGS) $(TEST_FLAGS)
+# Installs what is missing, starts the services (idempotently), runs every test.
+# Suites named *OutageTests or *RestartTests stop and start the shared broker or database, so they run alone, afterwards.
+test: deps services-up
+	swift build --build-tests $(SWIFT_BUILD_FLAGS)
+	PANSIBLE_TEST_SERVICES=1 swift test --skip-build $(SWIFT_BUILD_FLAGS) --skip 'OutageTests|RestartTests' $(TEST_FLAGS)
+	PANSIBLE_TEST_SERVICES=1 swift test --skip-build $(SWIFT_BUILD_FLAGS) --filter 'OutageTests|RestartTests' --no-parallel $(TEST_FLAGS)
 
 bench: services-up
 	scripts/bench.sh
@@ -35,3 +38,14 @@ lint:
 
 format:
 	swift format --in-place --recursive Sources Tests Package.swift
+
+# The main job on a fresh machine: installs, builds release binaries, starts everything, runs 200 hosts.
+demo: deps release
+	scripts/demo.sh
+
+# Start / stop the whole stack (services, gateway, splitter, collector, two workers).
+up: release
+	scripts/stack.sh up
+
+down:
+	scripts/stack.sh down

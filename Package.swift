@@ -13,6 +13,7 @@ let package = Package(
         .executable(name: "pansible-splitter", targets: ["Splitter"]),
         .executable(name: "pansible-worker", targets: ["Worker"]),
         .executable(name: "pansible-collector", targets: ["Collector"]),
+        .executable(name: "pansible-bench-amqp", targets: ["AMQPBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -81,6 +82,11 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .executableTarget(
+            name: "AMQPBench",
+            dependencies: ["Shared", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "TestSupport",
             dependencies: [
@@ -94,6 +100,7 @@ let package = Package(
         .testTarget(
             name: "SharedTests",
             dependencies: ["Shared", "TestSupport"],
+            exclude: ["Inventory/Corpus"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -121,6 +128,14 @@ let package = Package(
                 "Collector",
                 "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: [
+                "TestSupport",
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
             ],
             swiftSettings: swiftSettings

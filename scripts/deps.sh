@@ -4,7 +4,7 @@
 set -euo pipefail
 
 need=()
-for pkg in rabbitmq-server librabbitmq-dev postgresql git openssh-client openssh-server; do
+for pkg in rabbitmq-server librabbitmq-dev postgresql git openssh-client openssh-server curl jq; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then

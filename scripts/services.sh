@@ -100,7 +100,12 @@ case "${1:-}" in
         port_open "$PG_PORT" && echo "postgres: up ($PG_PORT)" || echo "postgres: down ($PG_PORT)" ;;
     stop-rabbitmq) rmq_env; "$RMQ_SBIN/rabbitmqctl" -q -n "$NODE" stop_app ;;
     start-rabbitmq) rmq_env; "$RMQ_SBIN/rabbitmqctl" -q -n "$NODE" start_app; wait_port "$AMQP_PORT" rabbitmq ;;
+    add-vhost)
+        # A private virtual host (tests isolate their queues this way); guest gets every right on it.
+        rmq_env; "$RMQ_SBIN/rabbitmqctl" -q -n "$NODE" add_vhost "$2" >/dev/null 2>&1 || true
+        "$RMQ_SBIN/rabbitmqctl" -q -n "$NODE" set_permissions -p "$2" guest '.*' '.*' '.*' >/dev/null ;;
+    delete-vhost) rmq_env; "$RMQ_SBIN/rabbitmqctl" -q -n "$NODE" delete_vhost "$2" >/dev/null 2>&1 || true ;;
     stop-postgres) postgres_down ;;
     start-postgres) postgres_up ;;
-    *) echo "usage: $0 up|down|status|stop-rabbitmq|start-rabbitmq|stop-postgres|start-postgres" >&2; exit 2 ;;
+    *) echo "usage: $0 up|down|status|stop-rabbitmq|start-rabbitmq|add-vhost NAME|delete-vhost NAME|stop-postgres|start-postgres" >&2; exit 2 ;;
 esac

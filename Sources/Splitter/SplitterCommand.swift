@@ -1,24 +1,12 @@
 import ArgumentParser
-import Logging
-import Shared
 
-/// `pansible-splitter`: reads the configuration, builds the service group, runs it until SIGTERM/SIGINT.
+/// `pansible-splitter`: runs the splitter service (the default), or expands an inventory (`expand`).
 @main
 struct SplitterCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "pansible-splitter")
-
-    @Option(name: .long, help: "Configuration file.")
-    var config: String = "./pansible.yml"
-
-    func run() async throws {
-        let configuration: PansibleConfiguration
-        do {
-            configuration = try PansibleConfiguration.load(path: config, isDefaultPath: config == "./pansible.yml")
-        } catch let error as ConfigurationError {
-            throw ValidationError(error.description)
-        }
-        var logger = Logger(label: "pansible.splitter")
-        logger.logLevel = configuration.logLevel
-        _ = logger
-    }
+    static let configuration = CommandConfiguration(
+        commandName: "pansible-splitter",
+        abstract: "Splits jobs into self-contained shards for the worker pools.",
+        subcommands: [ServeCommand.self, ExpandCommand.self, BenchShardCommand.self],
+        defaultSubcommand: ServeCommand.self
+    )
 }

@@ -80,9 +80,50 @@ public enum TestServices {
         }
     }
 
+    /// Creates a private RabbitMQ virtual host (so a test's queues and consumers see only its own messages)
+    /// and returns the AMQP URL for it.
+    public static func createVirtualHost() throws -> String {
+        let name = "test-\(UUID().uuidString.lowercased().prefix(8))"
+        try runServicesScript(["add-vhost", name])
+        var components = URLComponents(string: amqpURL)!
+        components.percentEncodedPath = "/" + name
+        return components.string!
+    }
+
+    public static func deleteVirtualHost(url: String) {
+        guard let components = URLComponents(string: url), components.path.count > 1 else { return }
+        try? runServicesScript(["delete-vhost", String(components.path.dropFirst())])
+    }
+
+    /// Runs `scripts/services.sh` for the test services' ports (stop/start the broker or database, vhosts).
+    public static func runServicesScript(_ arguments: [String]) throws {
+        let process = Process()
+        process.executableURL = repositoryRoot.appendingPathComponent("scripts/services.sh")
+        process.arguments = arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment["AMQP_PORT"] = String(URLComponents(string: amqpURL)?.port ?? 5672)
+        environment["PG_PORT"] = String(URLComponents(string: databaseURL)?.port ?? 5432)
+        process.environment = environment
+        try process.run()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw TestServicesError.scriptFailed(arguments.joined(separator: " "), process.terminationStatus)
+        }
+    }
+
     private static func withAdminClient(logger: Logger, _ body: @Sendable (PostgresClient) async throws -> Void) async throws {
         var components = URLComponents(string: databaseURL)!
         components.path = "/postgres"
         try await withPostgresClient(url: components.url!, logger: logger, body)
+    }
+}
+
+public enum TestServicesError: Error, CustomStringConvertible {
+    case scriptFailed(String, Int32)
+
+    public var description: String {
+        switch self {
+        case .scriptFailed(let command, let status): return "scripts/services.sh \(command) exited with \(status)"
+        }
     }
 }

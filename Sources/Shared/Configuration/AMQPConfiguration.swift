@@ -14,6 +14,9 @@ public struct AMQPConfiguration: Sendable {
     public var tlsCAFile: String?
     /// `amqp.tls_verify`: verify the broker's certificate and host name. Default true.
     public var tlsVerify: Bool
+    /// `amqp.reconnect_max_delay`: longest wait in seconds between reconnection attempts (the wait doubles from
+    /// 0.1 s up to this). Default 10.
+    public var reconnectMaxDelay: Double
 
     public init(source: ConfigurationSource) throws {
         self.url = try source.url("amqp.url", default: "amqp://guest:guest@127.0.0.1:5672/", schemes: ["amqp", "amqps"])
@@ -22,5 +25,19 @@ public struct AMQPConfiguration: Sendable {
         self.deliveryLimit = try source.int("amqp.delivery_limit", default: 5, range: 1...1000)
         self.tlsCAFile = source.string("amqp.tls_ca_file").flatMap { $0.isEmpty ? nil : $0 }
         self.tlsVerify = try source.bool("amqp.tls_verify", default: true)
+        self.reconnectMaxDelay = try source.double("amqp.reconnect_max_delay", default: 10, minimum: 0.1)
+    }
+
+    public init(
+        url: URL, heartbeat: Int = 30, confirmWindow: Int = 500, deliveryLimit: Int = 5, tlsCAFile: String? = nil,
+        tlsVerify: Bool = true, reconnectMaxDelay: Double = 10
+    ) {
+        self.url = url
+        self.heartbeat = heartbeat
+        self.confirmWindow = confirmWindow
+        self.deliveryLimit = deliveryLimit
+        self.tlsCAFile = tlsCAFile
+        self.tlsVerify = tlsVerify
+        self.reconnectMaxDelay = reconnectMaxDelay
     }
 }

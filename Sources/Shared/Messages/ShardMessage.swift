@@ -17,8 +17,17 @@ public struct ShardMessage: Codable, Sendable, Equatable {
     public var pool: String
     /// With `commit` pinned.
     public var playbook: PlaybookSpec
-    /// The shard's inventory in `ansible-inventory --list` form, restricted to its hosts with every variable.
+    /// The shard's inventory as a static inventory in Ansible's YAML-inventory structure (JSON), restricted to
+    /// the shard's hosts: every group that holds one of them (with its children among those groups, its
+    /// variables and `ansible_group_priority`), every host with its own variables (see ``ShardInventory``).
+    ///
+    /// Not the flattened `--list` form: flattening group variables into host variables would lift them above
+    /// the playbook's own `group_vars/` in Ansible's precedence; kept as group variables, the shard sees the
+    /// same variables, depths, priorities and `group_names` as a whole-inventory run.
     public var inventory: JSONValue
+    /// The job's vars document restricted to the shard's groups: group name → variables, to be written as
+    /// `group_vars/<group>.json` next to the inventory (``ShardInventory/write(to:)``); nil when empty.
+    public var groupVars: JSONValue?
     /// The shard's hosts, in order.
     public var hosts: [String]
     public var options: JobOptions
@@ -26,7 +35,7 @@ public struct ShardMessage: Codable, Sendable, Equatable {
 
     public init(
         jobUUID: UUID, jobID: Int64, index: Int, count: Int, pool: String, playbook: PlaybookSpec, inventory: JSONValue,
-        hosts: [String], options: JobOptions, credential: SealedCredential?
+        hosts: [String], options: JobOptions, credential: SealedCredential?, groupVars: JSONValue? = nil
     ) {
         self.schema = Self.currentSchema
         self.jobUUID = jobUUID
@@ -36,6 +45,7 @@ public struct ShardMessage: Codable, Sendable, Equatable {
         self.pool = pool
         self.playbook = playbook
         self.inventory = inventory
+        self.groupVars = groupVars
         self.hosts = hosts
         self.options = options
         self.credential = credential
@@ -51,5 +61,6 @@ public struct ShardMessage: Codable, Sendable, Equatable {
         case schema, index, count, pool, playbook, inventory, hosts, options, credential
         case jobUUID = "job_uuid"
         case jobID = "job_id"
+        case groupVars = "group_vars"
     }
 }

@@ -1,0 +1,70 @@
+import Foundation
+
+/// Resolves refs with `git ls-remote REPOSITORY REF` (no clone). A full 40-hex commit is taken as is. Among
+/// the refs git lists, an exact match wins in this order: `refs/heads/REF`, the commit an annotated tag
+/// `refs/tags/REF` points to, `refs/tags/REF`, then `REF` itself (`HEAD`, `refs/...`).
+struct GitRevisionResolver: RevisionResolving {
+    var git: String = "git"
+    /// Seconds before git is stopped and the repository called unreachable.
+    var timeout: Double = 60
+
+    func resolve(repository: String, ref: String?) async throws(RevisionError) -> String {
+        if let ref, ref.count == 40, ref.allSatisfy(\.isHexDigit) { return ref.lowercased() }
+        let wanted = ref ?? "HEAD"
+        let output: String
+        do {
+            output = try await run([git, "ls-remote", "--", repository, wanted])
+        } catch let error as RevisionError {
+            throw error
+        } catch {
+            throw RevisionError(code: .unreachable, message: "cannot run git ls-remote for \(repository): \(error)")
+        }
+        var refs: [String: String] = [:]
+        for line in output.split(separator: "\n") {
+            let fields = line.split(separator: "\t", maxSplits: 1)
+            guard fields.count == 2 else { continue }
+            refs[String(fields[1])] = String(fields[0])
+        }
+        for candidate in ["refs/heads/\(wanted)", "refs/tags/\(wanted)^{}", "refs/tags/\(wanted)", wanted] {
+            if let commit = refs[candidate] { return commit }
+        }
+        throw RevisionError(code: .unknownRef, message: "repository \(repository) has no branch, tag or ref '\(wanted)'")
+    }
+
+    private func run(_ arguments: [String]) async throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment["GIT_TERMINAL_PROMPT"] = "0"
+        environment["GIT_SSH_COMMAND"] = environment["GIT_SSH_COMMAND"] ?? "ssh -o BatchMode=yes -o ConnectTimeout=20"
+        process.environment = environment
+        let stdout = Pipe()
+        let stderr = Pipe()
+        process.standardOutput = stdout
+        process.standardError = stderr
+        process.standardInput = FileHandle.nullDevice
+        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
+            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
+            do {
+                try process.run()
+            } catch {
+                process.terminationHandler = nil
+                continuation.resume(throwing: error)
+                return
+            }
+            let deadline = DispatchTime.now() + timeout
+            DispatchQueue.global().asyncAfter(deadline: deadline) { [process] in
+                if process.isRunning { process.terminate() }
+            }
+        }
+        // ls-remote for one ref prints little; the pipes hold it until read.
+        let out = String(decoding: stdout.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let err = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        guard status == 0 else {
+            let detail = err.trimmingCharacters(in: .whitespacesAndNewlines)
+            throw RevisionError(code: .unreachable, message: "git ls-remote \(arguments[3]) failed (exit \(status)): \(detail)")
+        }
+        return out
+    }
+}

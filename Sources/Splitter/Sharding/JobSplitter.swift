@@ -1,0 +1,86 @@
+import Foundation
+import Shared
+
+/// Turns a job into its shards: reads the inventory exactly as Ansible does, applies `limit`, orders the
+/// hosts by name, cuts them (``ShardPlan``) and gives every shard a self-contained inventory
+/// (``ShardInventory``) and the pinned commit. Pure: publishing and acking are the service's.
+struct JobSplitter: Sendable {
+    /// Hosts per shard when the job sets neither `shards` nor `shard_size` (`splitter.shard_size`).
+    var defaultShardSize: Int
+
+    struct Split: Sendable {
+        var shards: [ShardMessage]
+        /// The `job_split` event: shard and host counts and which hosts went where.
+        var event: PansibleEvent
+    }
+
+    /// - Parameters:
+    ///   - commit: The playbook revision pinned for every shard.
+    ///   - now: The event's timestamp.
+    func split(_ job: JobMessage, commit: String, now: Date = Date()) -> Result<Split, JobSplitFailure> {
+        let inventory: Inventory
+        do {
+            inventory = try Inventory(hosts: job.inventory.hosts, vars: job.inventory.vars)
+        } catch {
+            return .failure(JobSplitFailure(.invalidInventory, "inventory \(job.inventory.name): \(error)", inventoryError: error))
+        }
+        var selected: [Int]
+        if let limit = job.options.limit, !limit.trimmingCharacters(in: .whitespaces).isEmpty {
+            do {
+                selected = try inventory.limit(limit)
+            } catch {
+                return .failure(JobSplitFailure(.invalidLimit, "limit '\(limit)': \(error)", inventoryError: error))
+            }
+        } else {
+            selected = inventory.hostsOf(group: Inventory.allGroup)
+        }
+        guard !selected.isEmpty else {
+            let message = job.options.limit.map { "no host of inventory \(job.inventory.name) matches the limit '\($0)'" }
+            return .failure(JobSplitFailure(.noHosts, message ?? "inventory \(job.inventory.name) has no hosts"))
+        }
+        selected.sort { PythonJSON.keyOrder(inventory.hosts[$0].name, inventory.hosts[$1].name) }
+
+        let plan: ShardPlan
+        do {
+            plan = try ShardPlan.cut(
+                hostCount: selected.count, shards: job.options.shards, shardSize: job.options.shardSize, defaultShardSize: defaultShardSize)
+        } catch .invalidShards(let value) {
+            return .failure(JobSplitFailure(.invalidOptions, "shards must be at least 1, got \(value)"))
+        } catch {
+            return .failure(JobSplitFailure(.invalidOptions, "shard_size must be 0 or more"))
+        }
+
+        var playbook = job.playbook
+        playbook.commit = commit
+        let pool = job.options.pool ?? "default"
+        var shards: [ShardMessage] = []
+        shards.reserveCapacity(plan.ranges.count)
+        var assignment: [JSONValue] = []
+        for (index, range) in plan.ranges.enumerated() {
+            let hostIDs = Array(selected[range])
+            let names = hostIDs.map { inventory.hosts[$0].name }
+            let shardInventory = ShardInventory(inventory, hosts: hostIDs)
+            shards.append(
+                ShardMessage(
+                    jobUUID: job.jobUUID, jobID: job.jobID, index: index, count: plan.ranges.count, pool: pool, playbook: playbook,
+                    inventory: shardInventory.inventory, hosts: names, options: job.options, credential: job.credential,
+                    groupVars: shardInventory.groupVars))
+            assignment.append(.object(["index": .int(Int64(index)), "hosts": .array(names.map(JSONValue.string))]))
+        }
+        let event = PansibleEvent(
+            id: "split", type: PipelineEventType.jobSplit, timestamp: now,
+            data: .object([
+                "shard_count": .int(Int64(shards.count)),
+                "host_count": .int(Int64(selected.count)),
+                "commit": .string(commit),
+                "pool": .string(pool),
+                "shards": .array(assignment),
+            ]))
+        return .success(Split(shards: shards, event: event))
+    }
+
+    /// The `job_failed` event for a job that could not be split.
+    static func failedEvent(_ failure: JobSplitFailure, now: Date = Date()) -> PansibleEvent {
+        PansibleEvent(id: "failed", type: PipelineEventType.jobFailed, timestamp: now, data: failure.eventData)
+    }
+}

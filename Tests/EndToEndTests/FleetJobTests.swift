@@ -1,0 +1,136 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// A job over 100 local hosts in 4 shards, one host failing and one unreachable, through the whole stack,
+/// compared with plain `ansible-playbook` on the same inventory and playbook.
+@Suite(.enabled(if: TestServices.available))
+struct FleetJobTests {
+    static let playbook = """
+        - name: Fleet
+          hosts: all
+          gather_facts: false
+          tasks:
+            - name: Answer
+              ansible.builtin.ping:
+            - name: Fail where asked
+              ansible.builtin.fail:
+                msg: "{{ inventory_hostname }} was asked to fail"
+              when: fail_me | default(false)
+            - name: Skip on odd racks
+              ansible.builtin.debug:
+                msg: "rack {{ rack }}"
+              when: rack is even
+            - name: Change something
+              ansible.builtin.set_fact:
+                marker: "{{ inventory_hostname }}"
+              changed_when: true
+        """
+
+    /// node050 fails, node077 is unreachable (SSH to a closed port).
+    static let inventory = """
+        all:
+          hosts:
+            node050:
+              fail_me: true
+            node077:
+              ansible_connection: ssh
+              ansible_host: 127.0.0.1
+              ansible_port: 1
+          vars:
+            ansible_connection: local
+            ansible_python_interpreter: "{{ ansible_playbook_python }}"
+          children:
+            even:
+              hosts:
+                node[002:100:2]:
+              vars:
+                rack: 2
+            odd:
+              hosts:
+                node[001:099:2]:
+              vars:
+                rack: 1
+        """
+
+    static let vars = """
+        odd:
+          rack: 3
+        """
+
+    @Test func hundredHostsInFourShardsMatchPlainAnsible() async throws {
+        let stack = try await Stack.start(workers: 2)
+        do {
+            try await run(stack)
+        } catch {
+            Issue.record("\(error)\n\(stack.logs())")
+        }
+        await stack.stop()
+    }
+
+    private func run(_ stack: Stack) async throws {
+        let hosts = Self.inventory
+        let repository = try PlaybookRepository(files: ["site.yml": Self.playbook], in: stack.directory)
+
+        // Plain ansible-playbook on the same inventory (vars applied as group_vars) and playbook.
+        let plainDirectory = stack.directory.appendingPathComponent("plain")
+        try FileManager.default.createDirectory(at: plainDirectory.appendingPathComponent("group_vars"), withIntermediateDirectories: true)
+        try hosts.write(to: plainDirectory.appendingPathComponent("hosts.yml"), atomically: true, encoding: .utf8)
+        try "rack: 3\n".write(to: plainDirectory.appendingPathComponent("group_vars/odd.yml"), atomically: true, encoding: .utf8)
+        let plainOutput = try PlaybookRepository.run(
+            "ansible-playbook", ["-i", plainDirectory.appendingPathComponent("hosts.yml").path, repository.url.appendingPathComponent("site.yml").path, "-f", "20"],
+            in: plainDirectory, environment: ["ANSIBLE_STDOUT_CALLBACK": "default", "ANSIBLE_NOCOLOR": "1", "ANSIBLE_HOST_KEY_CHECKING": "false"])
+        let expected = RecapStats.parse(recapOf: plainOutput)
+        #expect(expected.count == 100)
+        #expect(expected["node050"]?.failed == 1)
+        #expect(expected["node077"]?.unreachable == 1)
+
+        let inventory = try await stack.api(
+            "POST", "/api/v1/inventory", body: ["name": "fleet", "env": "test", "version": "1", "hosts": hosts, "vars": Self.vars])
+        #expect(inventory.status == 201, "\(inventory.text)")
+        let playbook = try await stack.api(
+            "POST", "/api/v1/playbook", body: ["name": "fleet", "git_repo": repository.url.path, "entry": "site.yml"])
+        #expect(playbook.status == 201, "\(playbook.text)")
+        let launch = try await stack.api(
+            "POST", "/api/v1/job",
+            body: ["env": "test", "playbook_id": playbook.object["id"]!, "inventory_id": inventory.object["id"]!, "shards": 4, "forks": 20])
+        #expect(launch.status == 201, "\(launch.text)")
+        let uuid = try #require(launch.object["uuid"] as? String)
+
+        let job = try await stack.waitForJob(uuid)
+        #expect(job["status"] as? String == "failed")
+        #expect(job["shard_count"] as? Int == 4)
+        #expect(job["host_count"] as? Int == 100)
+
+        // Results, merged across the shards, equal Ansible's recap host by host.
+        let result = try await stack.api("GET", "/api/v1/job/result/\(uuid)").object
+        #expect(result.count == 100)
+        for (host, recap) in expected {
+            let entry = result[host] as? [String: Any]
+            let stats = entry?["stats"] as? [String: Any]
+            let got = RecapStats(
+                ok: stats?["ok"] as? Int ?? -1, changed: stats?["changed"] as? Int ?? -1,
+                unreachable: (stats?["unreachable"] as? Bool ?? false) ? 1 : 0, failed: stats?["failed"] as? Int ?? -1,
+                skipped: stats?["skipped"] as? Int ?? -1, rescued: stats?["rescued"] as? Int ?? -1, ignored: stats?["ignored"] as? Int ?? -1)
+            #expect(got == recap, "\(host)")
+            let failures = entry?["failures"] as? [[String: Any]]
+            #expect((failures?.count ?? 0) == recap.failed, "\(host) failures")
+        }
+
+        // The rebuilt log holds each host's recap line as Ansible printed it.
+        let stdout = try await stack.api("GET", "/api/v1/job/\(uuid)/stdout").text
+        #expect(RecapStats.parse(recapOf: stdout) == expected)
+
+        // One runner result event per host and task that Ansible counted.
+        var runnerEvents = 0
+        var cursor: String? = nil
+        repeat {
+            let page = try await stack.api("GET", "/api/v1/job/\(uuid)/events?limit=500" + (cursor.map { "&after=\($0)" } ?? "")).object
+            let events = page["events"] as? [[String: Any]] ?? []
+            runnerEvents += events.filter { ["runner_on_ok", "runner_on_failed", "runner_on_skipped", "runner_on_unreachable"].contains($0["type"] as? String ?? "") }.count
+            cursor = (page["next"] as? String) ?? (page["next"] as? Int).map(String.init)
+        } while cursor != nil
+        let counted = expected.values.reduce(0) { $0 + $1.ok + $1.failed + $1.skipped + $1.unreachable + $1.ignored }
+        #expect(runnerEvents == counted)
+    }
+}
