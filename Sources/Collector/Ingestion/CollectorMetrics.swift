@@ -12,21 +12,22 @@ struct CollectorMetrics: Sendable {
     let laggingSubscribers: Counter
 
     init(registry: PrometheusCollectorRegistry) {
-        eventsStored = registry.makeCounter(name: "pansible_collector_events_stored_total", help: "Events inserted into PostgreSQL.")
-        eventsDuplicate = registry.makeCounter(
-            name: "pansible_collector_events_duplicate_total", help: "Events received again and skipped (redeliveries, duplicates)."
-        )
-        batchesWritten = registry.makeCounter(name: "pansible_collector_batches_written_total", help: "Committed write transactions.")
-        writeRetries = registry.makeCounter(
-            name: "pansible_collector_write_retries_total", help: "Write transactions retried after a database failure."
-        )
-        poisonMessages = registry.makeCounter(
-            name: "pansible_collector_poison_messages_total", help: "Event messages that could not be decoded or stored, dead-lettered."
-        )
-        deadLetters = registry.makeCounter(name: "pansible_collector_dead_letters_total", help: "Messages read from the dead-letter queue.")
-        subscribers = registry.makeGauge(name: "pansible_collector_subscribers", help: "Connected WebSocket progress subscribers.")
-        laggingSubscribers = registry.makeCounter(
-            name: "pansible_collector_lagging_subscribers_total", help: "Subscribers disconnected for falling too far behind."
+        func counter(_ name: String, _ help: String) -> Counter {
+            registry.makeCounter(
+                descriptor: MetricNameDescriptor(namespace: "pansible", subsystem: "collector", metricName: name, unitName: "total", helpText: help)
+            )
+        }
+        eventsStored = counter("events_stored", "Events inserted into PostgreSQL.")
+        eventsDuplicate = counter("events_duplicate", "Events received again and skipped (redeliveries, duplicates).")
+        batchesWritten = counter("batches_written", "Committed write transactions.")
+        writeRetries = counter("write_retries", "Write transactions retried after a database failure.")
+        poisonMessages = counter("poison_messages", "Event messages that could not be decoded or stored, dead-lettered.")
+        deadLetters = counter("dead_letters", "Messages read from the dead-letter queue.")
+        laggingSubscribers = counter("lagging_subscribers", "Subscribers disconnected for falling too far behind.")
+        subscribers = registry.makeGauge(
+            descriptor: MetricNameDescriptor(
+                namespace: "pansible", subsystem: "collector", metricName: "subscribers", unitName: "", helpText: "Connected WebSocket progress subscribers."
+            )
         )
     }
 }
