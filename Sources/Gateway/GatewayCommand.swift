@@ -20,8 +20,12 @@ struct GatewayCommand: AsyncParsableCommand {
             logger.logLevel = configuration.logLevel
             let registry = PrometheusCollectorRegistry()
             MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
-            let publisher = UnavailablePublisher()
-            let group = try buildGateway(configuration: configuration, logger: logger, registry: registry, publisher: publisher)
+            let broker = try AMQPClient(configuration: configuration.amqp, connectionName: "pansible-gateway", logger: logger)
+            let group = try buildGateway(
+                configuration: configuration, logger: logger, registry: registry, publisher: broker, publisherService: broker,
+                isPublisherReady: { broker.isConnected },
+                readinessChecks: [ClosureReadinessCheck(name: "broker") { broker.isConnected }]
+            )
             try await group.run()
         } catch let error as ConfigurationError {
             FileHandle.standardError.write(Data("pansible-gateway: \(error.description)\n".utf8))

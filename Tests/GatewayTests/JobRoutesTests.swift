@@ -38,8 +38,11 @@ struct JobRoutesTests {
             #expect(options.timeout == 600)
             #expect(options.pool == "edge")
             #expect(options.mitogen == false)
-            let published = try await postgres.query("SELECT count(*) FROM outbox WHERE published_at IS NOT NULL").decode(Int64.self).first { _ in true }
-            #expect(published == 1)
+            // The row is marked published once the broker confirmed it.
+            let marked = try await TestServices.eventually(timeout: .seconds(10)) {
+                try await postgres.query("SELECT count(*) FROM outbox WHERE published_at IS NOT NULL").decode(Int64.self).first { _ in true } == 1
+            }
+            #expect(marked)
         }
     }
 

@@ -14,10 +14,12 @@ import Shared
 ///   - publisherService: the publisher's own service (its connection), run in the group when it has one.
 func buildGateway(
     configuration: PansibleConfiguration, logger: Logger, registry: PrometheusCollectorRegistry, publisher: any MessagePublishing,
-    publisherService: (any Service)? = nil, readinessChecks: [any ReadinessCheck] = []
+    publisherService: (any Service)? = nil, isPublisherReady: @escaping @Sendable () async -> Bool = { true },
+    readinessChecks: [any ReadinessCheck] = []
 ) throws -> ServiceGroup {
     let app = try buildApplication(
-        configuration: configuration, logger: logger, registry: registry, publisher: publisher, readinessChecks: readinessChecks
+        configuration: configuration, logger: logger, registry: registry, publisher: publisher, isPublisherReady: isPublisherReady,
+        readinessChecks: readinessChecks
     )
     var services: [any Service] = []
     if let publisherService { services.append(publisherService) }
@@ -30,7 +32,8 @@ func buildGateway(
 /// The gateway's Hummingbird application (tests run it with `app.test(.router)`).
 func buildApplication(
     configuration: PansibleConfiguration, logger: Logger, registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
-    publisher: any MessagePublishing, relaySettings: OutboxRelay.Settings = .init(), readinessChecks: [any ReadinessCheck] = [],
+    publisher: any MessagePublishing, isPublisherReady: @escaping @Sendable () async -> Bool = { true },
+    relaySettings: OutboxRelay.Settings = .init(), readinessChecks: [any ReadinessCheck] = [],
     onServerRunning: (@Sendable (Int) async -> Void)? = nil
 ) throws -> some ApplicationProtocol {
     let gateway = configuration.gateway
@@ -48,7 +51,10 @@ func buildApplication(
         maxBodySize: gateway.maxBodySize
     )
     let startup = StartupGate()
-    let relay = OutboxRelay(postgres: postgres, publisher: publisher, signal: signal, settings: relaySettings, startup: startup, logger: logger)
+    let relay = OutboxRelay(
+        postgres: postgres, publisher: publisher, signal: signal, settings: relaySettings, startup: startup,
+        isPublisherReady: isPublisherReady, logger: logger
+    )
     let router = buildRouter(
         services: services, authenticator: Authenticator(adminToken: adminToken, postgres: postgres),
         readinessChecks: [postgres.readinessCheck(logger: logger)] + readinessChecks, registry: registry

@@ -36,16 +36,20 @@ struct OutboxRelay: Service {
     let logger: Logger
     /// Opened once the tables exist.
     let startup: StartupGate?
+    /// Whether the broker connection is up. While it is not, the relay publishes nothing (rather than queueing
+    /// messages in the client, which would send them again alongside the relay's own retry).
+    let isPublisherReady: @Sendable () async -> Bool
 
     init(
         postgres: PostgresClient, publisher: any MessagePublishing, signal: OutboxSignal, settings: Settings = .init(),
-        startup: StartupGate? = nil, logger: Logger
+        startup: StartupGate? = nil, isPublisherReady: @escaping @Sendable () async -> Bool = { true }, logger: Logger
     ) {
         self.postgres = postgres
         self.publisher = publisher
         self.signal = signal
         self.settings = settings
         self.startup = startup
+        self.isPublisherReady = isPublisherReady
         self.logger = logger
     }
 
@@ -63,6 +67,9 @@ struct OutboxRelay: Service {
         var backoff = settings.initialBackoff
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             do {
+                guard await isPublisherReady() else {
+                    throw MessagingError.broker("not connected to the broker")
+                }
                 let published = try await relayBatch()
                 backoff = settings.initialBackoff
                 if published < settings.batchSize {
@@ -134,15 +141,43 @@ struct OutboxRelay: Service {
         }
     }
 
+    /// Runs `body`, or throws once `timeout` passed. An abandoned publish may still complete later: the rows stay
+    /// unpublished and are sent again, which consumers absorb by message id.
     private static func withTimeout(_ timeout: Duration, _ body: @escaping @Sendable () async throws -> Void) async throws {
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await body() }
-            group.addTask {
-                try await Task.sleep(for: timeout)
-                throw MessagingError.broker("publish not confirmed within \(timeout)")
+        let once = ResumeOnce()
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            let work = Task {
+                do {
+                    try await body()
+                    once.resume(continuation, with: .success(()))
+                } catch {
+                    once.resume(continuation, with: .failure(error))
+                }
             }
-            defer { group.cancelAll() }
-            try await group.next()
+            Task {
+                try? await Task.sleep(for: timeout)
+                if once.resume(continuation, with: .failure(MessagingError.broker("publish not confirmed within \(timeout)"))) {
+                    work.cancel()
+                }
+            }
         }
+    }
+}
+
+/// Resumes a continuation at most once from racing tasks.
+final class ResumeOnce: @unchecked Sendable {
+    // @unchecked: `done` is only read and written under `lock`.
+    private let lock = NSLock()
+    private var done = false
+
+    /// Resumes unless already resumed; returns whether this call did.
+    @discardableResult
+    func resume(_ continuation: CheckedContinuation<Void, any Error>, with result: Result<Void, any Error>) -> Bool {
+        let first = lock.withLock {
+            defer { done = true }
+            return !done
+        }
+        if first { continuation.resume(with: result) }
+        return first
     }
 }

@@ -188,6 +188,6 @@ struct InventoryController {
         let id = try context.id(of: "inventory")
         guard let row = try await fetch(id, context: context) else { throw APIError.notFound("inventory", id: "\(id)") }
         let listing = try services.inventory.ansibleList(hosts: row.4, vars: row.5)
-        return JSONResponse.make(value: listing)
+        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: listing)))
     }
 }
