@@ -100,12 +100,11 @@ enum WorkerFixtures {
             }
             hostvars[name] = .object(vars)
         }
+        // The shard inventory form the splitter writes (Ansible's YAML-inventory structure).
         let inventory: JSONValue = [
-            "_meta": ["hostvars": .object(hostvars)],
-            "all": ["children": ["ungrouped", "first", "second"]],
-            "first": ["hosts": .array(hosts.prefix(10).map { .string($0) }), "vars": ["group_marker": "first"]],
-            "second": ["hosts": .array(hosts.dropFirst(10).map { .string($0) })],
-            "ungrouped": ["hosts": []],
+            "all": ["children": ["first": .null, "second": .null]],
+            "first": ["hosts": .object(hostvars.filter { hosts.prefix(10).contains($0.key) }), "vars": ["group_marker": "first"]],
+            "second": ["hosts": .object(hostvars.filter { hosts.dropFirst(10).contains($0.key) })],
         ]
         return (inventory, hosts)
     }
@@ -115,7 +114,7 @@ enum WorkerFixtures {
         for host in hosts {
             hostvars[host] = ["ansible_connection": "local", "ansible_python_interpreter": "{{ ansible_playbook_python }}"]
         }
-        return ["_meta": ["hostvars": .object(hostvars)], "all": ["children": ["ungrouped"]], "ungrouped": ["hosts": .array(hosts.map { .string($0) })]]
+        return ["all": ["hosts": .object(hostvars)]]
     }
 
     static func shard(
