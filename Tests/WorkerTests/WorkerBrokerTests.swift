@@ -37,12 +37,39 @@ struct WorkerBrokerTests {
             #expect(finished.attempt == 1 && finished.workerID == "test-worker" && finished.shardIndex == 0)
         }
 
-        // The shard was acknowledged: a later consumer of the queue gets nothing.
-        let leftovers = try await broker.client.consume(queue: Topology.shardsQueue(pool: "default"), prefetch: 1)
-        let redelivered = Task { for try await _ in leftovers { return true }; return false }
-        try await Task.sleep(for: .seconds(1))
-        redelivered.cancel()
-        #expect(await (try? redelivered.value) != true)
+        #expect(try await broker.shardQueueStaysEmpty())
+        await broker.close()
+    }
+
+    @Test func gracefulShutdownFinishesTheRunningShard() async throws {
+        let broker = try await WorkerBroker()
+        let playbook = """
+            - hosts: all
+              gather_facts: false
+              tasks:
+                - ansible.builtin.command: sleep 3
+                - ansible.builtin.debug: {msg: after}
+            """
+        let repository = try TestRepository.create(files: ["site.yml": playbook])
+        let work = try WorkerFixtures.temporaryDirectory()
+        defer {
+            repository.remove()
+            try? FileManager.default.removeItem(atPath: work)
+        }
+        let shard = WorkerFixtures.shard(repository: repository, inventory: WorkerFixtures.localInventory(hosts: ["a"]), hosts: ["a"])
+        let group = try buildWorker(configuration: try broker.configuration(workDirectory: work), logger: WorkerBroker.logger)
+        let running = Task { try await group.run() }
+        try await broker.publish(shard)
+        _ = try await broker.wait(for: "the run to start") { $0.events(job: shard.jobUUID, type: "runner_on_start").first }
+
+        await group.triggerGracefulShutdown()
+        try await running.value
+
+        // The group ended only after the shard finished, its events were confirmed and it was acked.
+        let finished = try await broker.wait(for: "shard_finished") { $0.run(ending: PipelineEventType.shardFinished, job: shard.jobUUID) }
+        let events = await broker.events.events(run: try #require(finished.runID))
+        #expect(events.filter { $0.type == "runner_on_ok" }.count == 2)
+        #expect(try await broker.shardQueueStaysEmpty())
         await broker.close()
     }
 

@@ -66,6 +66,21 @@ final class WorkerBroker: Sendable {
             OutgoingMessage(exchange: Topology.controlExchange, routingKey: "", body: try MessageCoding.encode(message), messageID: message.messageID))
     }
 
+    /// Whether the pool's shard queue has nothing for a new consumer within a second (the shards were acked).
+    func shardQueueStaysEmpty(pool: String = "default") async throws -> Bool {
+        let deliveries = try await client.consume(queue: Topology.shardsQueue(pool: pool), prefetch: 1)
+        let received = Task {
+            for try await delivery in deliveries {
+                try? await delivery.nack(requeue: true)
+                return true
+            }
+            return false
+        }
+        try await Task.sleep(for: .seconds(1))
+        received.cancel()
+        return await (try? received.value) != true
+    }
+
     /// The configuration of a worker on this virtual host.
     func configuration(workDirectory: String, _ values: [String: String] = [:]) throws -> PansibleConfiguration {
         var all = ["amqp.url": url, "amqp.reconnect_max_delay": "0.5"]
