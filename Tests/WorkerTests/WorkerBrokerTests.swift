@@ -1,5 +1,8 @@
 import Foundation
 import Shared
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import TestSupport
 import Testing
 
@@ -23,7 +26,8 @@ struct WorkerBrokerTests {
         }
         let (inventory, hosts) = WorkerFixtures.outcomesInventory()
         let shard = WorkerFixtures.shard(repository: repository, inventory: inventory, hosts: hosts)
-        let configuration = try broker.configuration(workDirectory: work, ["worker.concurrency": "1"])
+        let port = TestServices.freePort()
+        let configuration = try broker.configuration(workDirectory: work, ["worker.concurrency": "1", "worker.port": "127.0.0.1:\(port)"])
 
         try await broker.withWorker(configuration: configuration) {
             try await broker.publish(shard)
@@ -35,6 +39,20 @@ struct WorkerBrokerTests {
             #expect(recap.count == 20)
             #expect(HostCounts.stats(from: events.last?.data?["stats"]) == recap)
             #expect(finished.attempt == 1 && finished.workerID == "test-worker" && finished.shardIndex == 0)
+
+            // Health, readiness and metrics on worker.port.
+            let base = URL(string: "http://127.0.0.1:\(port)")!
+            let (_, ready) = try await URLSession.shared.data(from: base.appendingPathComponent("readyz"))
+            #expect((ready as? HTTPURLResponse)?.statusCode == 200)
+            // The run is counted right after its last confirm, which may come just after the event arrived here.
+            var text = ""
+            for _ in 0..<100 where !text.contains(#"pansible_worker_shard_runs_total{result="finished"} 1"#) {
+                let (metrics, _) = try await URLSession.shared.data(from: base.appendingPathComponent("metrics"))
+                text = String(decoding: metrics, as: UTF8.self)
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            #expect(text.contains(#"pansible_worker_shard_runs_total{result="finished"} 1"#))
+            #expect(text.contains("pansible_worker_events_total \(events.count)"))
         }
 
         #expect(try await broker.shardQueueStaysEmpty())

@@ -13,6 +13,7 @@ struct ShardService: Service {
     let runner: ShardRunner
     let pool: String
     let concurrency: Int
+    let metrics: WorkerMetrics
     let logger: Logger
 
     func run() async throws {
@@ -57,7 +58,10 @@ struct ShardService: Service {
             do { try await delivery.reject() } catch { logger.warning("cannot reject a shard message", metadata: ["error": "\(error)"]) }
             return
         }
+        metrics.running.increment()
         let outcome = await runner.run(shard, attempt: delivery.deliveryCount + 1)
+        metrics.running.decrement()
+        metrics.record(outcome)
         do {
             if outcome.delivered {
                 try await delivery.ack()
