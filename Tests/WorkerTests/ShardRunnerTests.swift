@@ -5,7 +5,7 @@ import Testing
 @testable import Worker
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Runs shards with the real `ansible-playbook`, a real git repository and the callback plugin; the

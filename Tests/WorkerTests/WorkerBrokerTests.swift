@@ -1,15 +1,16 @@
 import Foundation
 import Shared
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import TestSupport
 import Testing
 
 @testable import Worker
 
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The worker against RabbitMQ: shards from the pool's queue, events to `pansible.events`, cancels from
@@ -174,7 +175,8 @@ struct WorkerBrokerTests {
             ]
         }
         let logs = URL(fileURLWithPath: work)
-        let first = try ServiceProcess(binary: "pansible-worker", arguments: ["--concurrency", "1"], environment: environment("first"), logDirectory: logs)
+        let first = try ServiceProcess(
+            binary: "pansible-worker", arguments: ["--concurrency", "1"], environment: environment("first"), logDirectory: logs)
         try await broker.publish(shard)
         let pid = try await broker.wait(for: "the first worker to run the shard") { batches -> Int64? in
             guard batches.events(job: shard.jobUUID, type: "runner_on_start").count == 2 else { return nil }
@@ -182,7 +184,8 @@ struct WorkerBrokerTests {
         }
         await first.stop(signal: SIGKILL)
 
-        let second = try ServiceProcess(binary: "pansible-worker", arguments: ["--concurrency", "1"], environment: environment("second"), logDirectory: logs)
+        let second = try ServiceProcess(
+            binary: "pansible-worker", arguments: ["--concurrency", "1"], environment: environment("second"), logDirectory: logs)
         let finished = try await broker.wait(for: "the shard to finish on the second worker") {
             $0.run(ending: PipelineEventType.shardFinished, job: shard.jobUUID)
         }

@@ -57,13 +57,15 @@ final class WorkerBroker: Sendable {
 
     func publish(_ shard: ShardMessage) async throws {
         try await client.publish(
-            OutgoingMessage(exchange: Topology.shardsExchange, routingKey: shard.pool, body: try MessageCoding.encode(shard), messageID: shard.messageID))
+            OutgoingMessage(
+                exchange: Topology.shardsExchange, routingKey: shard.pool, body: try MessageCoding.encode(shard), messageID: shard.messageID))
     }
 
     func cancel(job: UUID) async throws {
         let message = ControlMessage(action: .cancel, jobUUID: job)
         try await client.publish(
-            OutgoingMessage(exchange: Topology.controlExchange, routingKey: "", body: try MessageCoding.encode(message), messageID: message.messageID))
+            OutgoingMessage(exchange: Topology.controlExchange, routingKey: "", body: try MessageCoding.encode(message), messageID: message.messageID)
+        )
     }
 
     /// Whether the pool's shard queue has nothing for a new consumer within a second (the shards were acked).
@@ -128,7 +130,9 @@ actor EventLedger {
     /// Events of one run, duplicates (re-sent batches) removed, in counter order.
     func events(run: UUID) -> [PansibleEvent] {
         var seen = Set<String>()
-        return batches.filter { $0.runID == run }.flatMap(\.events).filter { seen.insert($0.id).inserted }.sorted { ($0.counter ?? 0) < ($1.counter ?? 0) }
+        return batches.filter { $0.runID == run }.flatMap(\.events).filter { seen.insert($0.id).inserted }.sorted {
+            ($0.counter ?? 0) < ($1.counter ?? 0)
+        }
     }
 }
 

@@ -81,8 +81,10 @@ enum WorkerFixtures {
 
     /// Twenty hosts: the outcome each should have, in `ansible-inventory --list` form.
     static func outcomesInventory() -> (inventory: JSONValue, hosts: [String]) {
-        let outcomes = ["ok", "ok", "ok", "changed", "changed", "changed", "failed", "failed", "skipped", "skipped",
-                        "ignored", "ignored", "rescued", "rescued", "unreachable", "unreachable", "ok", "changed", "ignored", "rescued"]
+        let outcomes = [
+            "ok", "ok", "ok", "changed", "changed", "changed", "failed", "failed", "skipped", "skipped",
+            "ignored", "ignored", "rescued", "rescued", "unreachable", "unreachable", "ok", "changed", "ignored", "rescued",
+        ]
         var hostvars: [String: JSONValue] = [:]
         var hosts: [String] = []
         for (index, outcome) in outcomes.enumerated() {
@@ -115,7 +117,9 @@ enum WorkerFixtures {
         for host in hosts {
             hostvars[host] = ["ansible_connection": "local", "ansible_python_interpreter": "{{ ansible_playbook_python }}"]
         }
-        return ["_meta": ["hostvars": .object(hostvars)], "all": ["children": ["ungrouped"]], "ungrouped": ["hosts": .array(hosts.map { .string($0) })]]
+        return [
+            "_meta": ["hostvars": .object(hostvars)], "all": ["children": ["ungrouped"]], "ungrouped": ["hosts": .array(hosts.map { .string($0) })],
+        ]
     }
 
     static func shard(
