@@ -16,7 +16,7 @@ struct AnsibleInvocation: Sendable, Equatable {
         baseEnvironment: [String: String], secret: CredentialSecret?, mitogenStrategies: String?
     ) {
         let options = shard.options
-        var arguments = [shard.playbook.entry, "-i", directory.inventoryScript]
+        var arguments = [shard.playbook.entry, "-i", directory.inventoryFile]
         if options.extraVars != nil {
             arguments += ["-e", "@\(directory.extraVars)"]
         }
@@ -49,9 +49,9 @@ struct AnsibleInvocation: Sendable, Equatable {
         environment.merge(configuration.environment) { _, configured in configured }
         environment["ANSIBLE_CALLBACK_PLUGINS"] = Self.prepend(pluginDirectory, to: environment["ANSIBLE_CALLBACK_PLUGINS"], separator: ":")
         environment["ANSIBLE_CALLBACKS_ENABLED"] = Self.append("pansible", to: environment["ANSIBLE_CALLBACKS_ENABLED"])
-        // Only our generated inventory is read; the script plugin reads the `--list` form exactly, whatever
-        // the repository's ansible.cfg enables.
-        environment["ANSIBLE_INVENTORY_ENABLED"] = "script"
+        // Only the shard's static inventory is read, by the yaml plugin, whatever the repository's
+        // ansible.cfg enables.
+        environment["ANSIBLE_INVENTORY_ENABLED"] = "yaml"
         environment["PANSIBLE_EVENTS_FILE"] = directory.events
         environment["PANSIBLE_RESULT_MAX_BYTES"] = String(configuration.resultMaxBytes)
         environment["PANSIBLE_WORKER_PID"] = String(ProcessInfo.processInfo.processIdentifier)

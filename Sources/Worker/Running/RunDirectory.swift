@@ -5,9 +5,9 @@ import Shared
 ///
 /// - `project/`: the playbook repository at the pinned commit (the working directory of the run, so the
 ///   repository's own `ansible.cfg` applies);
-/// - `inventory.json` and `inventory.sh`: the shard's inventory in `ansible-inventory --list` form, served
-///   by a two-line script through Ansible's `script` inventory plugin, which reads that form as it is
-///   (groups, children, group vars and `_meta.hostvars` come through exactly);
+/// - `inventory/inventory.json` and `inventory/group_vars/<group>.json`: the shard's static inventory
+///   (Ansible's YAML-inventory structure, read by the `yaml` plugin) and its vars document's group
+///   variables, written by `ShardInventory`;
 /// - `extra_vars.json`: the job's extra variables, passed as `-e @extra_vars.json`;
 /// - `events.jsonl`: what the callback plugin writes; `output.log`: Ansible's stdout and stderr;
 /// - `private/`: the credential's key and vault password files (0600), removed first.
@@ -15,8 +15,8 @@ struct RunDirectory: Sendable {
     let path: String
 
     var project: String { "\(path)/project" }
-    var inventoryScript: String { "\(path)/inventory.sh" }
-    var inventoryJSON: String { "\(path)/inventory.json" }
+    var inventoryDirectory: String { "\(path)/inventory" }
+    var inventoryFile: String { "\(inventoryDirectory)/inventory.json" }
     var extraVars: String { "\(path)/extra_vars.json" }
     var events: String { "\(path)/events.jsonl" }
     var output: String { "\(path)/output.log" }
@@ -36,19 +36,12 @@ struct RunDirectory: Sendable {
         return directory
     }
 
-    /// Writes the inventory and its script. A missing `_meta` gets an empty one, so Ansible never calls
-    /// the script once per host.
-    func writeInventory(_ inventory: JSONValue) throws {
-        guard case .object(var object) = inventory else {
+    /// Writes the shard's inventory and group variables (`ShardInventory.write(to:)`).
+    func writeInventory(_ inventory: JSONValue, groupVars: JSONValue?) throws {
+        guard case .object = inventory else {
             throw RunPreparationError.badInventory("the shard's inventory is not a JSON object")
         }
-        if object["_meta"] == nil {
-            object["_meta"] = .object(["hostvars": .object([:])])
-        }
-        try MessageCoding.encoder().encode(JSONValue.object(object)).write(to: URL(fileURLWithPath: inventoryJSON))
-        let quoted = inventoryJSON.replacingOccurrences(of: "'", with: "'\\''")
-        try "#!/bin/sh\nexec cat '\(quoted)'\n".write(toFile: inventoryScript, atomically: true, encoding: .utf8)
-        try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: inventoryScript)
+        try ShardInventory(inventory: inventory, groupVars: groupVars).write(to: URL(fileURLWithPath: inventoryDirectory))
     }
 
     func writeExtraVars(_ extraVars: JSONValue) throws {

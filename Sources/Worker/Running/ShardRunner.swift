@@ -116,7 +116,7 @@ struct ShardRunner: Sendable {
         guard FileManager.default.fileExists(atPath: "\(directory.project)/\(shard.playbook.entry)", isDirectory: &isDirectory),
             !isDirectory.boolValue
         else { throw RunPreparationError.badEntry(shard.playbook.entry) }
-        try directory.writeInventory(shard.inventory)
+        try directory.writeInventory(shard.inventory, groupVars: shard.groupVars)
         if let extraVars = shard.options.extraVars { try directory.writeExtraVars(extraVars) }
 
         let useMitogen = configuration.mitogen && shard.options.mitogen != false

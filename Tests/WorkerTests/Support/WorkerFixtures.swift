@@ -79,13 +79,14 @@ enum WorkerFixtures {
             msg: included
         """
 
-    /// Twenty hosts: the outcome each should have, in `ansible-inventory --list` form.
+    /// Twenty hosts: the outcome each should have, as a shard inventory (Ansible's YAML-inventory structure).
     static func outcomesInventory() -> (inventory: JSONValue, hosts: [String]) {
         let outcomes = [
             "ok", "ok", "ok", "changed", "changed", "changed", "failed", "failed", "skipped", "skipped",
             "ignored", "ignored", "rescued", "rescued", "unreachable", "unreachable", "ok", "changed", "ignored", "rescued",
         ]
-        var hostvars: [String: JSONValue] = [:]
+        var first: [String: JSONValue] = [:]
+        var second: [String: JSONValue] = [:]
         var hosts: [String] = []
         for (index, outcome) in outcomes.enumerated() {
             let name = String(format: "host%02d", index + 1)
@@ -100,26 +101,22 @@ enum WorkerFixtures {
                 vars["ansible_connection"] = "local"
                 vars["ansible_python_interpreter"] = "{{ ansible_playbook_python }}"
             }
-            hostvars[name] = .object(vars)
+            if index < 10 { first[name] = .object(vars) } else { second[name] = .object(vars) }
         }
         let inventory: JSONValue = [
-            "_meta": ["hostvars": .object(hostvars)],
-            "all": ["children": ["ungrouped", "first", "second"]],
-            "first": ["hosts": .array(hosts.prefix(10).map { .string($0) }), "vars": ["group_marker": "first"]],
-            "second": ["hosts": .array(hosts.dropFirst(10).map { .string($0) })],
-            "ungrouped": ["hosts": []],
+            "all": ["children": ["first": .null, "second": .null]],
+            "first": ["hosts": .object(first), "vars": ["group_marker": "first"]],
+            "second": ["hosts": .object(second)],
         ]
         return (inventory, hosts)
     }
 
     static func localInventory(hosts: [String]) -> JSONValue {
-        var hostvars: [String: JSONValue] = [:]
+        var entries: [String: JSONValue] = [:]
         for host in hosts {
-            hostvars[host] = ["ansible_connection": "local", "ansible_python_interpreter": "{{ ansible_playbook_python }}"]
+            entries[host] = ["ansible_connection": "local", "ansible_python_interpreter": "{{ ansible_playbook_python }}"]
         }
-        return [
-            "_meta": ["hostvars": .object(hostvars)], "all": ["children": ["ungrouped"]], "ungrouped": ["hosts": .array(hosts.map { .string($0) })],
-        ]
+        return ["all": ["hosts": .object(entries)]]
     }
 
     static func shard(
