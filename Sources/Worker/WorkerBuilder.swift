@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Prometheus
 import ServiceLifecycle
 import Shared
 
@@ -9,17 +10,27 @@ import Shared
 /// `extraServices` run first and stop last, so the shard consumer can still publish and ack while it
 /// finishes its running shards.
 func buildWorker(
-    configuration: PansibleConfiguration, logger: Logger, messaging: any WorkerMessaging, extraServices: [any Service] = []
+    configuration: PansibleConfiguration, logger: Logger, messaging: any WorkerMessaging, extraServices: [any Service] = [],
+    readinessChecks: [any ReadinessCheck] = []
 ) throws -> ServiceGroup {
     let worker = configuration.worker
     var serviceLogger = logger
     serviceLogger[metadataKey: "worker.id"] = "\(worker.workerID)"
     let registry = CancellationRegistry()
     let runner = try makeShardRunner(configuration: configuration, logger: serviceLogger, publisher: messaging.publisher, registry: registry)
-    let shards = ShardService(messaging: messaging, runner: runner, pool: worker.pool, concurrency: worker.concurrency, logger: serviceLogger)
+    let metricsRegistry = PrometheusCollectorRegistry()
+    let metrics = WorkerMetrics(registry: metricsRegistry)
+    let shards = ShardService(
+        messaging: messaging, runner: runner, pool: worker.pool, concurrency: worker.concurrency, metrics: metrics, logger: serviceLogger)
     let control = ControlService(messaging: messaging, registry: registry, logger: serviceLogger)
+    let operationsLogger = serviceLogger
+    let operations = OperationsServer.make(
+        name: "pansible-worker", address: worker.address, checks: readinessChecks, registry: metricsRegistry, logger: serviceLogger,
+        onServerRunning: { port in operationsLogger.info("health and metrics listening", metadata: ["port": "\(port)"]) })
     let services: [ServiceGroupConfiguration.ServiceConfiguration] =
-        extraServices.map { .init(service: $0) } + [.init(service: control), .init(service: shards, successTerminationBehavior: .gracefullyShutdownGroup)]
+        extraServices.map { .init(service: $0) } + [
+            .init(service: operations), .init(service: control), .init(service: shards, successTerminationBehavior: .gracefullyShutdownGroup),
+        ]
     return ServiceGroup(
         configuration: ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: serviceLogger))
 }
@@ -75,5 +86,7 @@ func buildWorker(configuration: PansibleConfiguration, logger: Logger) throws ->
         configuration: configuration.amqp,
         topology: .pansible(pools: [configuration.worker.pool], deliveryLimit: configuration.amqp.deliveryLimit),
         connectionName: "pansible-worker \(configuration.worker.workerID)", logger: logger)
-    return try buildWorker(configuration: configuration, logger: logger, messaging: AMQPWorkerMessaging(client: client), extraServices: [client])
+    return try buildWorker(
+        configuration: configuration, logger: logger, messaging: AMQPWorkerMessaging(client: client), extraServices: [client],
+        readinessChecks: [ClosureReadinessCheck(name: "amqp") { client.isConnected }])
 }

@@ -17,11 +17,15 @@ import Testing
         let outputHandle = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
 
         try outputHandle.write(contentsOf: Data("PLAY [x] ***\n".utf8))
-        try eventsHandle.write(contentsOf: Data(#"{"id":"a","type":"playbook_on_play_start","timestamp":"2026-01-02T03:04:05.678Z","stdout_offset":13}"#.utf8))
+        try eventsHandle.write(
+            contentsOf: Data(#"{"id":"a","type":"playbook_on_play_start","timestamp":"2026-01-02T03:04:05.678Z","stdout_offset":13}"#.utf8))
         #expect(try tail.poll().isEmpty)  // no newline yet
         try eventsHandle.write(contentsOf: Data("\n".utf8))
         try outputHandle.write(contentsOf: Data("ok: [h]\nwarning\n".utf8))
-        try eventsHandle.write(contentsOf: Data((#"{"id":"b","type":"runner_on_ok","host":"h","timestamp":"2026-01-02T03:04:06Z","stdout_offset":21,"result":{"changed":false}}"# + "\nnot json\n").utf8))
+        try eventsHandle.write(
+            contentsOf: Data(
+                (#"{"id":"b","type":"runner_on_ok","host":"h","timestamp":"2026-01-02T03:04:06Z","stdout_offset":21,"result":{"changed":false}}"#
+                    + "\nnot json\n").utf8))
 
         let first = try tail.poll()
         #expect(first.map(\.id).prefix(2) == ["a", "b"])

@@ -38,7 +38,8 @@ import Testing
         #expect(try String(contentsOfFile: "\(work)/old/site.yml", encoding: .utf8) == "first\n")
 
         await #expect(throws: RepositoryError.self) {
-            try await cache.export(repository: repository.path, commit: String(repeating: "a", count: 40), ref: nil, into: "\(work)/none", sshKeyPath: nil)
+            try await cache.export(
+                repository: repository.path, commit: String(repeating: "a", count: 40), ref: nil, into: "\(work)/none", sshKeyPath: nil)
         }
     }
 }

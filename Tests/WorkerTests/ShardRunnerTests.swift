@@ -5,7 +5,7 @@ import Testing
 @testable import Worker
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Runs shards with the real `ansible-playbook`, a real git repository and the callback plugin; the
@@ -262,6 +262,38 @@ import Glibc
                 workDirectory: work, ["secret_key": Data(repeating: 7, count: 32).base64EncodedString()]), publisher: publisher)
         let failed = await other.run(shard, attempt: 1)
         #expect(failed.finalEvent == PipelineEventType.shardError)
+    }
+
+    @Test func mitogenRunsWhenAvailableAndAJobCanTurnItOff() async throws {
+        let playbook = """
+            - hosts: all
+              gather_facts: false
+              tasks:
+                - ansible.builtin.command: "true"
+                - ansible.builtin.ping:
+            """
+        let repository = try TestRepository.create(files: ["site.yml": playbook])
+        defer { repository.remove() }
+        let work = try WorkerFixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        let publisher = RecordingPublisher()
+        let configuration = try WorkerFixtures.configuration(workDirectory: work, ["worker.mitogen": "true"])
+        let runner = try WorkerFixtures.runner(configuration: configuration, publisher: publisher)
+        let available = await runner.mitogen.strategyDirectory() != nil
+        let hosts = ["a", "b"]
+
+        for jobSetting in [nil, false] as [Bool?] {
+            let shard = WorkerFixtures.shard(
+                repository: repository, inventory: WorkerFixtures.localInventory(hosts: hosts), hosts: hosts,
+                options: JobOptions(mitogen: jobSetting))
+            let outcome = await runner.run(shard, attempt: 1)
+            #expect(outcome.finalEvent == PipelineEventType.shardFinished)
+            let events = try await publisher.events()
+            let finished = try #require(events.last { $0.type == PipelineEventType.shardFinished && $0.id.contains(outcome.runID.uuidString.lowercased()) })
+            // Without Mitogen installed (or compatible) the run is plain, and says so.
+            #expect(finished.data?["mitogen"]?.boolValue == (jobSetting != false && available))
+            #expect(HostCounts.stats(from: finished.data?["stats"]).values.map(\.ok) == [2, 2])
+        }
     }
 
     /// Polls the recorded events until `extract` finds what it wants.

@@ -5,8 +5,12 @@ import Testing
 
 @testable import Worker
 
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The worker against RabbitMQ: shards from the pool's queue, events to `pansible.events`, cancels from
@@ -23,7 +27,8 @@ struct WorkerBrokerTests {
         }
         let (inventory, hosts) = WorkerFixtures.outcomesInventory()
         let shard = WorkerFixtures.shard(repository: repository, inventory: inventory, hosts: hosts)
-        let configuration = try broker.configuration(workDirectory: work, ["worker.concurrency": "1"])
+        let port = TestServices.freePort()
+        let configuration = try broker.configuration(workDirectory: work, ["worker.concurrency": "1", "worker.port": "127.0.0.1:\(port)"])
 
         try await broker.withWorker(configuration: configuration) {
             try await broker.publish(shard)
@@ -35,14 +40,55 @@ struct WorkerBrokerTests {
             #expect(recap.count == 20)
             #expect(HostCounts.stats(from: events.last?.data?["stats"]) == recap)
             #expect(finished.attempt == 1 && finished.workerID == "test-worker" && finished.shardIndex == 0)
+
+            // Health, readiness and metrics on worker.port.
+            let base = URL(string: "http://127.0.0.1:\(port)")!
+            let (_, ready) = try await URLSession.shared.data(from: base.appendingPathComponent("readyz"))
+            #expect((ready as? HTTPURLResponse)?.statusCode == 200)
+            // The run is counted right after its last confirm, which may come just after the event arrived here.
+            var text = ""
+            for _ in 0..<100 where !text.contains(#"pansible_worker_shard_runs_total{result="finished"} 1"#) {
+                let (metrics, _) = try await URLSession.shared.data(from: base.appendingPathComponent("metrics"))
+                text = String(decoding: metrics, as: UTF8.self)
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            #expect(text.contains(#"pansible_worker_shard_runs_total{result="finished"} 1"#))
+            #expect(text.contains("pansible_worker_events_total \(events.count)"))
         }
 
-        // The shard was acknowledged: a later consumer of the queue gets nothing.
-        let leftovers = try await broker.client.consume(queue: Topology.shardsQueue(pool: "default"), prefetch: 1)
-        let redelivered = Task { for try await _ in leftovers { return true }; return false }
-        try await Task.sleep(for: .seconds(1))
-        redelivered.cancel()
-        #expect(await (try? redelivered.value) != true)
+        #expect(try await broker.shardQueueStaysEmpty())
+        await broker.close()
+    }
+
+    @Test func gracefulShutdownFinishesTheRunningShard() async throws {
+        let broker = try await WorkerBroker()
+        let playbook = """
+            - hosts: all
+              gather_facts: false
+              tasks:
+                - ansible.builtin.command: sleep 3
+                - ansible.builtin.debug: {msg: after}
+            """
+        let repository = try TestRepository.create(files: ["site.yml": playbook])
+        let work = try WorkerFixtures.temporaryDirectory()
+        defer {
+            repository.remove()
+            try? FileManager.default.removeItem(atPath: work)
+        }
+        let shard = WorkerFixtures.shard(repository: repository, inventory: WorkerFixtures.localInventory(hosts: ["a"]), hosts: ["a"])
+        let group = try buildWorker(configuration: try broker.configuration(workDirectory: work), logger: WorkerBroker.logger)
+        let running = Task { try await group.run() }
+        try await broker.publish(shard)
+        _ = try await broker.wait(for: "the run to start") { $0.events(job: shard.jobUUID, type: "runner_on_start").first }
+
+        await group.triggerGracefulShutdown()
+        try await running.value
+
+        // The group ended only after the shard finished, its events were confirmed and it was acked.
+        let finished = try await broker.wait(for: "shard_finished") { $0.run(ending: PipelineEventType.shardFinished, job: shard.jobUUID) }
+        let events = await broker.events.events(run: try #require(finished.runID))
+        #expect(events.filter { $0.type == "runner_on_ok" }.count == 2)
+        #expect(try await broker.shardQueueStaysEmpty())
         await broker.close()
     }
 
@@ -129,7 +175,8 @@ struct WorkerBrokerTests {
             ]
         }
         let logs = URL(fileURLWithPath: work)
-        let first = try ServiceProcess(binary: "pansible-worker", arguments: ["--concurrency", "1"], environment: environment("first"), logDirectory: logs)
+        let first = try ServiceProcess(
+            binary: "pansible-worker", arguments: ["--concurrency", "1"], environment: environment("first"), logDirectory: logs)
         try await broker.publish(shard)
         let pid = try await broker.wait(for: "the first worker to run the shard") { batches -> Int64? in
             guard batches.events(job: shard.jobUUID, type: "runner_on_start").count == 2 else { return nil }
@@ -137,7 +184,8 @@ struct WorkerBrokerTests {
         }
         await first.stop(signal: SIGKILL)
 
-        let second = try ServiceProcess(binary: "pansible-worker", arguments: ["--concurrency", "1"], environment: environment("second"), logDirectory: logs)
+        let second = try ServiceProcess(
+            binary: "pansible-worker", arguments: ["--concurrency", "1"], environment: environment("second"), logDirectory: logs)
         let finished = try await broker.wait(for: "the shard to finish on the second worker") {
             $0.run(ending: PipelineEventType.shardFinished, job: shard.jobUUID)
         }

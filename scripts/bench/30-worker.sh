@@ -16,7 +16,7 @@ BIN=${PANSIBLE_BIN_DIR:-$ROOT/.build/release}
 WORK=$(mktemp -d /tmp/pansible-bench-worker.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
 
-# The playbook repository and the inventories (INI for plain Ansible, `--list` JSON in a shard message).
+# The playbook repository and the inventories (INI for plain Ansible, the YAML-inventory structure in a shard message).
 mkdir -p "$WORK/repo"
 cat > "$WORK/repo/site.yml" <<'YAML'
 - name: bench
@@ -43,7 +43,7 @@ with open(f"{work}/hosts.ini", "w") as f:
 shard = {
     "schema": 1, "job_uuid": str(uuid.uuid4()), "job_id": 1, "index": 0, "count": 1, "pool": "bench",
     "playbook": {"id": 1, "name": "bench", "git_repo": f"{work}/repo", "entry": "site.yml", "commit": commit},
-    "inventory": {"_meta": {"hostvars": {n: vars for n in names}}, "all": {"children": ["ungrouped"]}, "ungrouped": {"hosts": names}},
+    "inventory": {"all": {"hosts": {n: vars for n in names}}},
     "hosts": names, "options": {"forks": 50},
 }
 json.dump(shard, open(f"{work}/shard.json", "w"))

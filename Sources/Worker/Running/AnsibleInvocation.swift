@@ -49,7 +49,7 @@ struct AnsibleInvocation: Sendable, Equatable {
         environment.merge(configuration.environment) { _, configured in configured }
         environment["ANSIBLE_CALLBACK_PLUGINS"] = Self.prepend(pluginDirectory, to: environment["ANSIBLE_CALLBACK_PLUGINS"], separator: ":")
         environment["ANSIBLE_CALLBACKS_ENABLED"] = Self.append("pansible", to: environment["ANSIBLE_CALLBACKS_ENABLED"])
-        // Only the shard's inventory is read, by the plugin it was written for, whatever the repository's
+        // Only the shard's static inventory is read, by the yaml plugin, whatever the repository's
         // ansible.cfg enables.
         environment["ANSIBLE_INVENTORY_ENABLED"] = "yaml"
         environment["PANSIBLE_EVENTS_FILE"] = directory.events

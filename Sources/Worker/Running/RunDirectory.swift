@@ -5,9 +5,9 @@ import Shared
 ///
 /// - `project/`: the playbook repository at the pinned commit (the working directory of the run, so the
 ///   repository's own `ansible.cfg` applies);
-/// - `inventory/inventory.json` and `inventory/group_vars/`: the shard's self-contained static inventory
-///   (Ansible's YAML-inventory structure, read by the `yaml` plugin) and the vars document's entries for its
-///   groups, as the splitter made them (`ShardInventory`);
+/// - `inventory/inventory.json` and `inventory/group_vars/<group>.json`: the shard's static inventory
+///   (Ansible's YAML-inventory structure, read by the `yaml` plugin) and its vars document's group
+///   variables, written by `ShardInventory`;
 /// - `extra_vars.json`: the job's extra variables, passed as `-e @extra_vars.json`;
 /// - `events.jsonl`: what the callback plugin writes; `output.log`: Ansible's stdout and stderr;
 /// - `private/`: the credential's key and vault password files (0600), removed first.
@@ -36,12 +36,12 @@ struct RunDirectory: Sendable {
         return directory
     }
 
-    /// Writes the shard's inventory and group variables (see `ShardInventory.write(to:)`).
-    func writeInventory(of shard: ShardMessage) throws {
-        guard case .object = shard.inventory else {
+    /// Writes the shard's inventory and group variables (`ShardInventory.write(to:)`).
+    func writeInventory(_ inventory: JSONValue, groupVars: JSONValue?) throws {
+        guard case .object = inventory else {
             throw RunPreparationError.badInventory("the shard's inventory is not a JSON object")
         }
-        try ShardInventory(inventory: shard.inventory, groupVars: shard.groupVars).write(to: URL(fileURLWithPath: inventoryDirectory))
+        try ShardInventory(inventory: inventory, groupVars: groupVars).write(to: URL(fileURLWithPath: inventoryDirectory))
     }
 
     func writeExtraVars(_ extraVars: JSONValue) throws {

@@ -3,9 +3,9 @@ import Logging
 import Shared
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Runs one shard: checks out the pinned commit, writes the inventory and credential, runs
@@ -113,9 +113,10 @@ struct ShardRunner: Sendable {
             repository: shard.playbook.gitRepo, commit: shard.playbook.commit, ref: shard.playbook.ref, into: directory.project,
             sshKeyPath: secret?.sshPrivateKey != nil ? directory.sshKey : nil)
         var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: "\(directory.project)/\(shard.playbook.entry)", isDirectory: &isDirectory), !isDirectory.boolValue
+        guard FileManager.default.fileExists(atPath: "\(directory.project)/\(shard.playbook.entry)", isDirectory: &isDirectory),
+            !isDirectory.boolValue
         else { throw RunPreparationError.badEntry(shard.playbook.entry) }
-        try directory.writeInventory(of: shard)
+        try directory.writeInventory(shard.inventory, groupVars: shard.groupVars)
         if let extraVars = shard.options.extraVars { try directory.writeExtraVars(extraVars) }
 
         let useMitogen = configuration.mitogen && shard.options.mitogen != false

@@ -57,13 +57,30 @@ final class WorkerBroker: Sendable {
 
     func publish(_ shard: ShardMessage) async throws {
         try await client.publish(
-            OutgoingMessage(exchange: Topology.shardsExchange, routingKey: shard.pool, body: try MessageCoding.encode(shard), messageID: shard.messageID))
+            OutgoingMessage(
+                exchange: Topology.shardsExchange, routingKey: shard.pool, body: try MessageCoding.encode(shard), messageID: shard.messageID))
     }
 
     func cancel(job: UUID) async throws {
         let message = ControlMessage(action: .cancel, jobUUID: job)
         try await client.publish(
-            OutgoingMessage(exchange: Topology.controlExchange, routingKey: "", body: try MessageCoding.encode(message), messageID: message.messageID))
+            OutgoingMessage(exchange: Topology.controlExchange, routingKey: "", body: try MessageCoding.encode(message), messageID: message.messageID)
+        )
+    }
+
+    /// Whether the pool's shard queue has nothing for a new consumer within a second (the shards were acked).
+    func shardQueueStaysEmpty(pool: String = "default") async throws -> Bool {
+        let deliveries = try await client.consume(queue: Topology.shardsQueue(pool: pool), prefetch: 1)
+        let received = Task {
+            for try await delivery in deliveries {
+                try? await delivery.nack(requeue: true)
+                return true
+            }
+            return false
+        }
+        try await Task.sleep(for: .seconds(1))
+        received.cancel()
+        return await (try? received.value) != true
     }
 
     /// The configuration of a worker on this virtual host.
@@ -113,7 +130,9 @@ actor EventLedger {
     /// Events of one run, duplicates (re-sent batches) removed, in counter order.
     func events(run: UUID) -> [PansibleEvent] {
         var seen = Set<String>()
-        return batches.filter { $0.runID == run }.flatMap(\.events).filter { seen.insert($0.id).inserted }.sorted { ($0.counter ?? 0) < ($1.counter ?? 0) }
+        return batches.filter { $0.runID == run }.flatMap(\.events).filter { seen.insert($0.id).inserted }.sorted {
+            ($0.counter ?? 0) < ($1.counter ?? 0)
+        }
     }
 }
 

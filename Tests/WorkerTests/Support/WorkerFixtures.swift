@@ -79,11 +79,14 @@ enum WorkerFixtures {
             msg: included
         """
 
-    /// Twenty hosts: the outcome each should have, in `ansible-inventory --list` form.
+    /// Twenty hosts: the outcome each should have, as a shard inventory (Ansible's YAML-inventory structure).
     static func outcomesInventory() -> (inventory: JSONValue, hosts: [String]) {
-        let outcomes = ["ok", "ok", "ok", "changed", "changed", "changed", "failed", "failed", "skipped", "skipped",
-                        "ignored", "ignored", "rescued", "rescued", "unreachable", "unreachable", "ok", "changed", "ignored", "rescued"]
-        var hostvars: [String: JSONValue] = [:]
+        let outcomes = [
+            "ok", "ok", "ok", "changed", "changed", "changed", "failed", "failed", "skipped", "skipped",
+            "ignored", "ignored", "rescued", "rescued", "unreachable", "unreachable", "ok", "changed", "ignored", "rescued",
+        ]
+        var first: [String: JSONValue] = [:]
+        var second: [String: JSONValue] = [:]
         var hosts: [String] = []
         for (index, outcome) in outcomes.enumerated() {
             let name = String(format: "host%02d", index + 1)
@@ -98,23 +101,22 @@ enum WorkerFixtures {
                 vars["ansible_connection"] = "local"
                 vars["ansible_python_interpreter"] = "{{ ansible_playbook_python }}"
             }
-            hostvars[name] = .object(vars)
+            if index < 10 { first[name] = .object(vars) } else { second[name] = .object(vars) }
         }
-        // The shard inventory form the splitter writes (Ansible's YAML-inventory structure).
         let inventory: JSONValue = [
             "all": ["children": ["first": .null, "second": .null]],
-            "first": ["hosts": .object(hostvars.filter { hosts.prefix(10).contains($0.key) }), "vars": ["group_marker": "first"]],
-            "second": ["hosts": .object(hostvars.filter { hosts.dropFirst(10).contains($0.key) })],
+            "first": ["hosts": .object(first), "vars": ["group_marker": "first"]],
+            "second": ["hosts": .object(second)],
         ]
         return (inventory, hosts)
     }
 
     static func localInventory(hosts: [String]) -> JSONValue {
-        var hostvars: [String: JSONValue] = [:]
+        var entries: [String: JSONValue] = [:]
         for host in hosts {
-            hostvars[host] = ["ansible_connection": "local", "ansible_python_interpreter": "{{ ansible_playbook_python }}"]
+            entries[host] = ["ansible_connection": "local", "ansible_python_interpreter": "{{ ansible_playbook_python }}"]
         }
-        return ["all": ["hosts": .object(hostvars)]]
+        return ["all": ["hosts": .object(entries)]]
     }
 
     static func shard(
@@ -164,17 +166,5 @@ enum WorkerFixtures {
             mitogen: MitogenSupport(ansiblePlaybook: worker.ansiblePlaybook, environment: environment, logger: logger),
             pluginDirectory: try CallbackPluginLocator.locate(configured: worker.callbackPlugins), registry: registry,
             baseEnvironment: environment, logger: logger)
-    }
-}
-
-extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByBooleanLiteral,
-    ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral
-{
-    public init(stringLiteral value: String) { self = .string(value) }
-    public init(integerLiteral value: Int64) { self = .int(value) }
-    public init(booleanLiteral value: Bool) { self = .bool(value) }
-    public init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
-    public init(dictionaryLiteral elements: (String, JSONValue)...) {
-        self = .object(Dictionary(elements, uniquingKeysWith: { _, last in last }))
     }
 }
