@@ -273,7 +273,7 @@ final class AMQPConnectionLoop: @unchecked Sendable {
         // TLS may hold decrypted bytes that poll cannot see: look again soon.
         if endpoint.tls { timeout = min(timeout, 20) }
         // Under consuming load, wake up every millisecond to collect acks rather than once per ack.
-        let busy = ContinuousClock.now - lastDeliveryAt < .milliseconds(50)
+        let busy = ContinuousClock.now - lastDeliveryAt < .milliseconds(10)
         if busy { timeout = 1 }
         sleep(socket: socketFD, milliseconds: timeout, lazyAcks: busy)
     }
