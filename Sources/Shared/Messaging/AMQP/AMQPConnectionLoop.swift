@@ -200,6 +200,9 @@ final class AMQPConnectionLoop: @unchecked Sendable {
                 "amqp.generation": "\(generation)", "amqp.unconfirmed": "\(pendingPublishes)",
                 "amqp.consumers": "\(consumers.count)",
             ])
+        if pendingPublishes > 0 {
+            logger.info("AMQP re-sending unconfirmed messages", metadata: ["amqp.count": "\(pendingPublishes)"])
+        }
         for consumer in consumers.values.sorted(by: { $0.id < $1.id }) {
             do {
                 try start(consumer)
