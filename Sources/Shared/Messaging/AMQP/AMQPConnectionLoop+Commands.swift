@@ -22,11 +22,12 @@ extension AMQPConnectionLoop {
             }
 
         case .nack(let acknowledger, let tag, let requeue):
-            guard let connection, isCurrent(acknowledger), let consumer = consumers[acknowledger.consumerID] else {
+            guard connection != nil, isCurrent(acknowledger), let consumer = consumers[acknowledger.consumerID] else {
                 return dropSettlement(acknowledger, tag: tag)
             }
             flushAcks(consumer)
-            guard consumer.isActive else { return }
+            // Sending the acks may have lost the connection.
+            guard let connection, consumer.isActive else { return }
             let result = amqp_basic_nack(connection, acknowledger.channel, tag, 0, requeue ? 1 : 0)
             if result < 0 { return connectionLost(AMQPLoopError.connection(Self.errorText(result))) }
             consumer.markSettled(tag)

@@ -200,6 +200,9 @@ final class AMQPConnectionLoop: @unchecked Sendable {
                 "amqp.generation": "\(generation)", "amqp.unconfirmed": "\(pendingPublishes)",
                 "amqp.consumers": "\(consumers.count)",
             ])
+        if pendingPublishes > 0 {
+            logger.info("AMQP re-sending unconfirmed messages", metadata: ["amqp.count": "\(pendingPublishes)"])
+        }
         for consumer in consumers.values.sorted(by: { $0.id < $1.id }) {
             do {
                 try start(consumer)
@@ -273,7 +276,7 @@ final class AMQPConnectionLoop: @unchecked Sendable {
         // TLS may hold decrypted bytes that poll cannot see: look again soon.
         if endpoint.tls { timeout = min(timeout, 20) }
         // Under consuming load, wake up every millisecond to collect acks rather than once per ack.
-        let busy = ContinuousClock.now - lastDeliveryAt < .milliseconds(50)
+        let busy = ContinuousClock.now - lastDeliveryAt < .milliseconds(10)
         if busy { timeout = 1 }
         sleep(socket: socketFD, milliseconds: timeout, lazyAcks: busy)
     }

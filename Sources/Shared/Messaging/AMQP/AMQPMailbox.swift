@@ -57,7 +57,7 @@ final class AMQPMailbox: @unchecked Sendable {
     }
 
     /// Settlements that may wait for the thread's short sleep to end before one of them wakes it.
-    static let lazyLimit = 64
+    static let lazyLimit = 24
 
     /// Marks the thread as about to sleep; false (and no sleep) when commands are waiting. With `lazyAcks`
     /// (the thread sleeps at most a millisecond or so), acks and nacks are left for it to find when it wakes,
