@@ -97,8 +97,8 @@ enum CollectorHarness {
         }
     }
 
-    /// Everything a progress subscriber received, as JSON objects.
-    static func subscribe(port: Int, job: UUID, token: String = adminToken, connected: (@Sendable () -> Void)? = nil) async throws -> [[String: Any]] {
+    /// Everything a progress subscriber received, as text messages.
+    static func subscribe(port: Int, job: UUID, token: String = adminToken, connected: (@Sendable () -> Void)? = nil) async throws -> [String] {
         let messages = NIOLockedValueBox<[String]>([])
         let url = "ws://127.0.0.1:\(port)/api/v1/job/progress/\(job.uuidString.lowercased())?token=\(token)"
         try await WebSocketClient.connect(url: url, logger: logger) { inbound, _, _ in
@@ -107,9 +107,11 @@ enum CollectorHarness {
                 if case .text(let text) = message { messages.withLockedValue { $0.append(text) } }
             }
         }
-        return messages.withLockedValue { $0 }.compactMap {
-            (try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [String: Any]
-        }
+        return messages.withLockedValue { $0 }
+    }
+
+    static func objects(_ texts: [String]) -> [[String: Any]] {
+        texts.compactMap { (try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [String: Any] }
     }
 }
 
