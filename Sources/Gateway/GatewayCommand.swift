@@ -1,5 +1,8 @@
 import ArgumentParser
+import Foundation
 import Logging
+import Metrics
+import Prometheus
 import Shared
 
 /// `pansible-gateway`: reads the configuration, builds the service group, runs it until SIGTERM/SIGINT.
@@ -11,14 +14,22 @@ struct GatewayCommand: AsyncParsableCommand {
     var config: String = "./pansible.yml"
 
     func run() async throws {
-        let configuration: PansibleConfiguration
         do {
-            configuration = try PansibleConfiguration.load(path: config, isDefaultPath: config == "./pansible.yml")
+            let configuration = try PansibleConfiguration.load(path: config, isDefaultPath: config == "./pansible.yml")
+            var logger = Logger(label: "pansible.gateway")
+            logger.logLevel = configuration.logLevel
+            let registry = PrometheusCollectorRegistry()
+            MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+            let broker = try AMQPClient(configuration: configuration.amqp, connectionName: "pansible-gateway", logger: logger)
+            let group = try buildGateway(
+                configuration: configuration, logger: logger, registry: registry, publisher: broker, publisherService: broker,
+                isPublisherReady: { broker.isConnected },
+                readinessChecks: [ClosureReadinessCheck(name: "broker") { broker.isConnected }]
+            )
+            try await group.run()
         } catch let error as ConfigurationError {
-            throw ValidationError(error.description)
+            FileHandle.standardError.write(Data("pansible-gateway: \(error.description)\n".utf8))
+            throw ExitCode(78)
         }
-        var logger = Logger(label: "pansible.gateway")
-        logger.logLevel = configuration.logLevel
-        _ = logger
     }
 }

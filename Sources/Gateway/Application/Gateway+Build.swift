@@ -1,0 +1,103 @@
+import Foundation
+import Hummingbird
+import Logging
+import PostgresNIO
+import Prometheus
+import ServiceLifecycle
+import Shared
+
+/// Builds the gateway: the HTTP application with its PostgreSQL client, migrations at start and the outbox
+/// relay, plus the broker client, in one `ServiceGroup` that shuts down gracefully on SIGTERM/SIGINT.
+///
+/// - Parameters:
+///   - publisher: publishes the outbox's messages with confirms (the AMQP client).
+///   - publisherService: the publisher's own service (its connection), run in the group when it has one.
+func buildGateway(
+    configuration: PansibleConfiguration, logger: Logger, registry: PrometheusCollectorRegistry, publisher: any MessagePublishing,
+    publisherService: (any Service)? = nil, isPublisherReady: @escaping @Sendable () async -> Bool = { true },
+    readinessChecks: [any ReadinessCheck] = []
+) throws -> ServiceGroup {
+    let app = try buildApplication(
+        configuration: configuration, logger: logger, registry: registry, publisher: publisher, isPublisherReady: isPublisherReady,
+        readinessChecks: readinessChecks
+    )
+    var services: [any Service] = []
+    if let publisherService { services.append(publisherService) }
+    services.append(app)
+    return ServiceGroup(
+        configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+    )
+}
+
+/// The gateway's Hummingbird application (tests run it with `app.test(.router)`).
+func buildApplication(
+    configuration: PansibleConfiguration, logger: Logger, registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
+    publisher: any MessagePublishing, isPublisherReady: @escaping @Sendable () async -> Bool = { true },
+    relaySettings: OutboxRelay.Settings = .init(), readinessChecks: [any ReadinessCheck] = [],
+    onServerRunning: (@Sendable (Int) async -> Void)? = nil
+) throws -> some ApplicationProtocol {
+    let gateway = configuration.gateway
+    guard let adminToken = gateway.adminToken else {
+        throw ConfigurationError(key: "admin_token", message: "required by the gateway: set the bearer token with every right")
+    }
+    guard let secretKey = gateway.secretKey else {
+        throw ConfigurationError(key: "secret_key", message: "required by the gateway: base64 of 32 bytes (openssl rand -base64 32)")
+    }
+    let sealer = try CredentialSealer(base64Key: secretKey)
+    let postgres = try PostgresClient(configuration: configuration.database, logger: logger)
+    let signal = OutboxSignal()
+    let services = GatewayServices(
+        postgres: postgres, sealer: sealer, launcher: JobLauncher(postgres: postgres, signal: signal), inventory: InventoryChecker(),
+        maxBodySize: gateway.maxBodySize
+    )
+    let startup = StartupGate()
+    let relay = OutboxRelay(
+        postgres: postgres, publisher: publisher, signal: signal, settings: relaySettings, startup: startup,
+        isPublisherReady: isPublisherReady, logger: logger
+    )
+    let router = buildRouter(
+        services: services, authenticator: Authenticator(adminToken: adminToken, postgres: postgres),
+        readinessChecks: [postgres.readinessCheck(logger: logger)] + readinessChecks, registry: registry
+    ).router
+    var app = Application(
+        router: router,
+        configuration: .init(address: .hostname(gateway.address.host, port: gateway.address.port), serverName: "pansible-gateway"),
+        services: [postgres, relay],
+        onServerRunning: { channel in await onServerRunning?(channel.localAddress?.port ?? 0) },
+        logger: logger
+    )
+    app.beforeServerStarts {
+        try await Migrator(client: postgres, logger: logger).migrate()
+        await startup.open()
+    }
+    return app
+}
+
+/// The router with every route, and the table of those routes.
+func buildRouter(
+    services: GatewayServices, authenticator: Authenticator, readinessChecks: [any ReadinessCheck], registry: PrometheusCollectorRegistry
+) -> (router: Router<GatewayRequestContext>, routes: RouteTable) {
+    let router = Router(context: GatewayRequestContext.self)
+    let table = RouteTable()
+    router.add(middleware: ErrorMiddleware(routes: table))
+    router.add(middleware: MetricsMiddleware())
+    router.add(middleware: BodyLimitMiddleware(limit: services.maxBodySize))
+    let routes = RouteBuilder(router: router, table: table)
+
+    // Without a token: operations, the API's description, the upload page (its upload carries a token).
+    router.addOperationsRoutes(checks: readinessChecks, registry: registry)
+    for path in ["/healthz", "/readyz", "/metrics"] { table.add(.init(method: .get, path: path)) }
+    OpenAPIController().addRoutes(to: routes)
+    InventoryFormController(services: services, authenticator: authenticator).addRoutes(to: routes)
+
+    // Everything else needs a bearer token.
+    router.add(middleware: AuthMiddleware(authenticator: authenticator))
+    TokenController(services: services).addRoutes(to: routes)
+    InventoryController(services: services).addRoutes(to: routes)
+    PlaybookController(services: services).addRoutes(to: routes)
+    AppController(services: services).addRoutes(to: routes)
+    CredentialController(services: services).addRoutes(to: routes)
+    JobController(services: services).addRoutes(to: routes)
+    ResultController(services: services).addRoutes(to: routes)
+    return (router, table)
+}

@@ -1,0 +1,32 @@
+import Crypto
+import Foundation
+
+/// API tokens: random, shown once, stored as SHA-256.
+enum TokenHasher {
+    /// Prefix of every API token, so leaked tokens are recognisable.
+    static let prefix = "pst_"
+
+    /// A new token: the prefix and 32 random bytes in base64url.
+    static func generate() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        let text = Data(bytes).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        return prefix + text
+    }
+
+    static func hash(_ token: String) -> [UInt8] {
+        Array(SHA256.hash(data: Data(token.utf8)))
+    }
+
+    /// Compares in time independent of where the inputs differ (both sides are hashed to equal length first).
+    static func constantTimeEquals(_ lhs: String, _ rhs: String) -> Bool {
+        let a = hash(lhs)
+        let b = hash(rhs)
+        var difference: UInt8 = 0
+        for index in 0..<a.count {
+            difference |= a[index] ^ b[index]
+        }
+        return difference == 0
+    }
+}

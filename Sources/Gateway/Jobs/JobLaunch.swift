@@ -1,0 +1,46 @@
+import Foundation
+import Shared
+
+/// What one launch asks for, checked but not yet resolved against the database.
+struct JobLaunch: Sendable {
+    var env: String
+    var playbookID: Int64
+    var inventoryID: Int64
+    var credentialID: Int64?
+    var appID: Int64?
+    var options: JobOptions
+    var idempotencyKey: String?
+
+    /// Reads `env` and the job options; `playbook_id`/`inventory_id` are read by the caller when they come from the body.
+    static func options(from body: JSONBody) throws(APIError) -> (env: String, credentialID: Int64?, options: JobOptions) {
+        let env = try body.nonEmptyString("env")
+        let credentialID = try body.optionalInt("credential_id", range: 1...Int64.max)
+        return (env, credentialID, try JobOptions(body: body))
+    }
+}
+
+/// The answer to a launch: the seed's fields plus `status`.
+struct LaunchedJob: Encodable, Sendable {
+    var id: Int64
+    var uuid: UUID
+    var env: String
+    var playbookID: Int64?
+    var inventoryID: Int64?
+    var status: String
+
+    enum CodingKeys: String, CodingKey {
+        case id, uuid, env, status
+        case playbookID = "playbook_id"
+        case inventoryID = "inventory_id"
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(uuid.uuidString.lowercased(), forKey: .uuid)
+        try container.encode(env, forKey: .env)
+        try container.encode(playbookID, forKey: .playbookID)
+        try container.encode(inventoryID, forKey: .inventoryID)
+        try container.encode(status, forKey: .status)
+    }
+}

@@ -1,0 +1,18 @@
+import Hummingbird
+
+/// Requires a valid bearer token on every route it wraps; sets `context.principal`.
+struct AuthMiddleware: RouterMiddleware {
+    typealias Context = GatewayRequestContext
+    let authenticator: Authenticator
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard let token = Authenticator.bearerToken(request.headers[.authorization]),
+            let principal = try await authenticator.authenticate(token: token, logger: context.logger)
+        else {
+            throw APIError.unauthorized
+        }
+        var context = context
+        context.principal = principal
+        return try await next(request, context)
+    }
+}

@@ -1,0 +1,57 @@
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import PostgresNIO
+
+/// Turns every failure into the API's JSON error body: unknown routes (404), known paths with another method
+/// (405), oversize bodies (413), the handlers' `APIError`s; anything unexpected is logged and answered 500.
+struct ErrorMiddleware: RouterMiddleware {
+    typealias Context = GatewayRequestContext
+    let routes: RouteTable
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as APIError {
+            return try error.response(from: request, context: context)
+        } catch let error as HTTPError {
+            return try translate(error, request: request, context: context).response(from: request, context: context)
+        } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
+            // A concurrent request stored the same unique value first.
+            return try APIError(.conflict, code: "already_exists", message: "a conflicting record exists: \(error.serverInfo?[.detail] ?? "unique value taken")")
+                .response(from: request, context: context)
+        } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23503" {
+            // A referenced record was deleted while this request ran.
+            return try APIError(.conflict, code: "reference_gone", message: "a referenced record no longer exists")
+                .response(from: request, context: context)
+        } catch is NIOTooManyBytesError {
+            return try APIError(.contentTooLarge, code: "body_too_large", message: "the request body is too large")
+                .response(from: request, context: context)
+        } catch {
+            context.logger.error("request failed", metadata: ["error": "\(String(reflecting: error))", "http.path": "\(request.uri.path)"])
+            return try APIError(.internalServerError, code: "internal", message: "internal error; the gateway's log has the details")
+                .response(from: request, context: context)
+        }
+    }
+
+    private func translate(_ error: HTTPError, request: Request, context: Context) -> APIError {
+        switch error.status {
+        case .notFound:
+            let methods = routes.methods(matching: request.uri.path)
+            if !methods.isEmpty {
+                let allow = methods.map(\.rawValue).joined(separator: ", ")
+                return APIError(
+                    .methodNotAllowed, code: "method_not_allowed", message: "\(request.method.rawValue) is not allowed here; allowed: \(allow)",
+                    headers: [.allow: allow]
+                )
+            }
+            return APIError(.notFound, code: "route_not_found", message: "no route \(request.method.rawValue) \(request.uri.path)")
+        case .contentTooLarge:
+            return APIError(.contentTooLarge, code: "body_too_large", message: error.body ?? "the request body is too large")
+        default:
+            let code = error.status.reasonPhrase.lowercased().replacingOccurrences(of: " ", with: "_")
+            return APIError(error.status, code: code, message: error.body ?? error.status.reasonPhrase, headers: error.headers)
+        }
+    }
+}

@@ -1,0 +1,123 @@
+import Foundation
+import Hummingbird
+import Shared
+
+/// The seed's "upload through front-end form": an HTML page with a multipart form for the inventory fields,
+/// each of `hosts`/`vars` pasted or chosen as a file. The page itself holds no data and is served without a
+/// token; the upload carries the token in the form's `token` field (or an `Authorization` header).
+struct InventoryFormController {
+    let services: GatewayServices
+    let authenticator: Authenticator
+
+    func addRoutes(to routes: RouteBuilder) {
+        routes.get("/", page)
+        routes.get("/ui/inventory", page)
+        routes.post("/ui/inventory", upload)
+    }
+
+    @Sendable func page(_ request: Request, context: GatewayRequestContext) async throws -> Response {
+        html(.ok, InventoryFormPage.render(message: nil))
+    }
+
+    @Sendable func upload(_ request: Request, context: GatewayRequestContext) async throws -> Response {
+        var request = request
+        guard let contentType = request.headers[.contentType], let boundary = MultipartForm.boundary(contentType: contentType) else {
+            return html(.badRequest, InventoryFormPage.render(message: .error("the upload must be multipart/form-data")))
+        }
+        let data: Data
+        do {
+            data = try await request.collectData(limit: services.maxBodySize)
+        } catch {
+            return html(error.status, InventoryFormPage.render(message: .error(error.message)))
+        }
+        let form: MultipartForm
+        do {
+            form = try MultipartForm(data: data, boundary: boundary)
+        } catch {
+            return html(.badRequest, InventoryFormPage.render(message: .error("the form data could not be read")))
+        }
+        let token = form.text("token")?.trimmingCharacters(in: .whitespacesAndNewlines) ?? Authenticator.bearerToken(request.headers[.authorization])
+        guard let token, try await authenticator.authenticate(token: token, logger: context.logger) != nil else {
+            return html(.unauthorized, InventoryFormPage.render(message: .error("a valid token is required")))
+        }
+        // A chosen file wins over pasted text.
+        func field(_ name: String) -> JSONValue? {
+            if let file = form.parts.first(where: { $0.name == "\(name)_file" && $0.filename?.isEmpty == false }), let text = file.text {
+                return .string(text)
+            }
+            return form.text(name).map(JSONValue.string)
+        }
+        var fields: [String: JSONValue] = [:]
+        for name in ["name", "env", "version", "hosts", "vars"] {
+            fields[name] = field(name)
+        }
+        do {
+            let checked = try InventoryController.fields(from: JSONBody(fields: fields), checker: services.inventory)
+            let row = try await InventoryController.insert(checked, postgres: services.postgres, logger: context.logger)
+            return html(.created, InventoryFormPage.render(message: .created(id: row.0, name: row.1, version: row.3)))
+        } catch let error as APIError {
+            return html(error.status, InventoryFormPage.render(message: .error(error.message)))
+        }
+    }
+
+    private func html(_ status: HTTPResponse.Status, _ text: String) -> Response {
+        Response(status: status, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+}
+
+/// The form's HTML.
+enum InventoryFormPage {
+    enum Message {
+        case created(id: Int64, name: String, version: String)
+        case error(String)
+    }
+
+    static func escape(_ text: String) -> String {
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+    }
+
+    static func render(message: Message?) -> String {
+        var notice = ""
+        switch message {
+        case .created(let id, let name, let version):
+            notice = #"<p class="ok" id="result">Inventory <b>\#(escape(name))</b> version \#(escape(version)) stored with id <b>\#(id)</b>.</p>"#
+        case .error(let text):
+            notice = #"<p class="error" id="result">\#(escape(text))</p>"#
+        case nil:
+            break
+        }
+        return #"""
+            <!doctype html>
+            <html lang="en">
+            <head>
+            <meta charset="utf-8">
+            <title>Pansible: upload an inventory</title>
+            <style>
+            body { font-family: sans-serif; max-width: 48rem; margin: 2rem auto; }
+            label { display: block; margin-top: 1rem; font-weight: bold; }
+            input[type=text], input[type=password], textarea { width: 100%; box-sizing: border-box; font-family: monospace; }
+            textarea { height: 10rem; }
+            .ok { color: #060; } .error { color: #a00; }
+            </style>
+            </head>
+            <body>
+            <h1>Upload an inventory</h1>
+            \#(notice)
+            <form method="post" action="/ui/inventory" enctype="multipart/form-data">
+            <label for="token">Token</label><input type="password" id="token" name="token" required>
+            <label for="name">Name</label><input type="text" id="name" name="name" required>
+            <label for="env">Env</label><input type="text" id="env" name="env" required>
+            <label for="version">Version</label><input type="text" id="version" name="version" required>
+            <label for="hosts">Hosts (YAML): paste, or choose a file</label>
+            <textarea id="hosts" name="hosts"></textarea><input type="file" name="hosts_file">
+            <label for="vars">Vars (YAML): paste, or choose a file</label>
+            <textarea id="vars" name="vars"></textarea><input type="file" name="vars_file">
+            <p><button type="submit">Upload</button></p>
+            </form>
+            </body>
+            </html>
+
+            """#
+    }
+}
