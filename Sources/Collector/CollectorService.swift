@@ -27,7 +27,13 @@ struct CollectorService: Service {
         }
         try await withThrowingDiscardingTaskGroup { group in
             for part in parts {
-                group.addTask { try await part.run() }
+                group.addTask {
+                    do {
+                        try await part.run()
+                    } catch is CancellationError where Task.isShuttingDownGracefully {
+                        // Parts that stop by cancellation (the live fan-out) end this way on shutdown.
+                    }
+                }
             }
         }
     }

@@ -1,0 +1,108 @@
+import Crypto
+import Foundation
+import NIOCore
+import Shared
+import TestSupport
+import Testing
+
+@testable import Collector
+
+@Suite(.enabled(if: TestServices.available)) struct ProgressTests {
+    /// Checks one subscriber's messages: every event exactly once, each run's events in order, then the final status.
+    static func verify(_ texts: [String], ids: Set<String>, status: String, hosts: Set<String>, who: String) {
+        let messages = CollectorHarness.objects(texts)
+        guard let last = messages.last else {
+            Issue.record("\(who): no message")
+            return
+        }
+        #expect(last["type"] as? String == "job_finished", "\(who)")
+        #expect(last["status"] as? String == status, "\(who)")
+        #expect(Set((last["recap"] as? [String: Any])?.keys ?? [:].keys) == hosts, "\(who)")
+        let events = messages.dropLast()
+        let received = events.compactMap { $0["id"] as? String }
+        #expect(received.count == ids.count, "\(who): \(received.count) events for \(ids.count)")
+        #expect(Set(received) == ids, "\(who)")
+        var lastCounter: [String: Int] = [:]
+        for event in events {
+            guard let run = event["_pansible_task"] as? String, let counter = event["counter"] as? Int else { continue }
+            #expect(counter > lastCounter[run, default: 0], "\(who): run \(run) counter \(counter) after \(lastCounter[run, default: 0])")
+            lastCounter[run] = counter
+        }
+        #expect(events.contains { $0["type"] as? String == "ok" && $0["target"] as? String != nil && $0["result"] is [String: Any] })
+    }
+
+    @Test func subscribersBeforeDuringAndAfterAJobSeeTheWholeStreamOnce() async throws {
+        try await CollectorHarness.withServices { amqpURL, databaseURL, box in
+            let client = box.client
+            let scenario = JobScenario(shards: [["a", "b"], ["c"]], failingHosts: ["c"])
+            try await TestDatabase.insertJob(scenario.jobUUID, client: client)
+            let first = [scenario.split] + scenario.run(shard: 0)
+            let second = scenario.run(shard: 1)
+            let ids = Set((first + second).flatMap { $0.events.map(\.id) })
+            let hosts: Set<String> = ["a", "b", "c"]
+            let storing = try CollectorHarness.configuration(amqpURL: amqpURL, databaseURL: databaseURL)
+            let serving = try CollectorHarness.configuration(amqpURL: amqpURL, databaseURL: databaseURL)
+            try await CollectorHarness.withCollector(configuration: storing) { a in
+                // The second collector stores nothing: its subscriber's live events come only from its own live queue.
+                try await CollectorHarness.withCollector(configuration: serving, options: CollectorOptions(ingest: false, statusPollInterval: .milliseconds(200))) { b in
+                    try await CollectorHarness.withPublisher(amqpURL: amqpURL) { publisher in
+                        let before = Task { try await CollectorHarness.subscribe(port: b.port, job: scenario.jobUUID) }
+                        #expect(await TestServices.eventually(timeout: .seconds(20)) { b.metric("pansible_collector_subscribers") == 1 })
+                        try await Task.sleep(for: .milliseconds(300))
+                        try await publisher.publish(first.map(CollectorHarness.message))
+                        let firstCount = first.reduce(0) { $0 + $1.events.count }
+                        #expect(await TestServices.eventually(timeout: .seconds(30)) {
+                            (try? await TestDatabase.count(client, job: scenario.jobUUID).events) == firstCount
+                        })
+                        let during = Task { try await CollectorHarness.subscribe(port: a.port, job: scenario.jobUUID) }
+                        #expect(await TestServices.eventually(timeout: .seconds(20)) { a.metric("pansible_collector_subscribers") == 1 })
+                        try await Task.sleep(for: .milliseconds(300))
+                        try await publisher.publish(second.map(CollectorHarness.message))
+                        let beforeMessages = try await before.value
+                        let duringMessages = try await during.value
+                        let afterMessages = try await CollectorHarness.subscribe(port: b.port, job: scenario.jobUUID)
+                        Self.verify(beforeMessages, ids: ids, status: "failed", hosts: hosts, who: "subscribed before")
+                        Self.verify(duringMessages, ids: ids, status: "failed", hosts: hosts, who: "subscribed during")
+                        Self.verify(afterMessages, ids: ids, status: "failed", hosts: hosts, who: "subscribed after")
+                    }
+                }
+            }
+        }
+    }
+
+    @Test func aSubscriberNeedsAValidToken() async throws {
+        try await CollectorHarness.withServices { amqpURL, databaseURL, box in
+            let job = UUID()
+            try await TestDatabase.insertJob(job, client: box.client)
+            let configuration = try CollectorHarness.configuration(amqpURL: amqpURL, databaseURL: databaseURL)
+            try await CollectorHarness.withCollector(configuration: configuration) { collector in
+                await #expect(throws: (any Error).self) {
+                    _ = try await CollectorHarness.subscribe(port: collector.port, job: job, token: "wrong")
+                }
+                // An API token from the table works as well as the admin token.
+                let token = "api-token-\(UUID())"
+                let hash = [UInt8](Crypto.SHA256.hash(data: Array(token.utf8)))
+                try await box.client.query(
+                    "INSERT INTO api_tokens (name, token_hash) VALUES ('t', \(ByteBuffer(bytes: hash)))", logger: TestDatabase.logger
+                )
+                try await box.client.query("UPDATE jobs SET status = 'canceled' WHERE uuid = \(job)", logger: TestDatabase.logger)
+                let messages = CollectorHarness.objects(try await CollectorHarness.subscribe(port: collector.port, job: job, token: token))
+                #expect(messages.count == 1)
+                #expect(messages.last?["type"] as? String == "job_finished")
+                #expect(messages.last?["status"] as? String == "canceled")
+            }
+        }
+    }
+}
+
+@Suite struct ProgressSubscriptionTests {
+    @Test func aSubscriberPastItsBufferIsLagging() async {
+        let subscription = ProgressSubscription(jobUUID: UUID(), buffer: 10)
+        for index in 0..<10 {
+            #expect(subscription.send(.event(LiveEvent(id: "\(index)", text: "{}"))))
+        }
+        #expect(!subscription.isLagging)
+        #expect(!subscription.send(.event(LiveEvent(id: "10", text: "{}"))))
+        #expect(subscription.isLagging)
+    }
+}
