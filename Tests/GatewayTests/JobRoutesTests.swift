@@ -148,7 +148,7 @@ struct JobRoutesTests {
             repeat {
                 let page = try await client.api("/api/v1/jobs?limit=2" + (cursor.map { "&cursor=\($0)" } ?? ""), method: .get).json()
                 seen += page["jobs"]?.arrayValue?.compactMap { $0["uuid"]?.stringValue } ?? []
-                cursor = page["next_cursor"]?.stringValue
+                cursor = page["next"]?.stringValue
             } while cursor != nil
             #expect(seen == launched.reversed())
 

@@ -109,8 +109,8 @@ struct ResultRoutesTests {
             var pages = 0
             repeat {
                 let page = try await client.api(base + "?limit=2" + (cursor.map { "&after=\($0)" } ?? ""), method: .get).json()
-                ids += page["events"]?.arrayValue?.compactMap { $0["event", "stdout"]?.stringValue } ?? []
-                cursor = page["next_cursor"]?.stringValue
+                ids += page["events"]?.arrayValue?.compactMap { $0["stdout"]?.stringValue } ?? []
+                cursor = page["next"]?.stringValue
                 pages += 1
             } while cursor != nil && pages < 10
             #expect(ids == ["old run\n", "fatal: [a]\n", "TASK [x]\n", "ok: [b]\n", "ok: [c]\n"])
@@ -118,9 +118,9 @@ struct ResultRoutesTests {
             let failed = try await client.api(base + "?failed=true", method: .get).json()
             #expect(failed["events"]?.arrayValue?.count == 2)
             let hostB = try await client.api(base + "?host=b", method: .get).json()
-            #expect(hostB["events"]?.arrayValue?.compactMap { $0["event", "stdout"]?.stringValue } == ["ok: [b]\n"])
+            #expect(hostB["events"]?.arrayValue?.compactMap { $0["stdout"]?.stringValue } == ["ok: [b]\n"])
             let shard1 = try await client.api(base + "?shard=1&type=runner_on_ok", method: .get).json()
-            #expect(shard1["events"]?.arrayValue?.compactMap { $0["event", "stdout"]?.stringValue } == ["ok: [c]\n"])
+            #expect(shard1["events"]?.arrayValue?.compactMap { $0["stdout"]?.stringValue } == ["ok: [c]\n"])
             #expect(try await client.api(base + "?failed=maybe", method: .get).status == .badRequest)
         }
     }

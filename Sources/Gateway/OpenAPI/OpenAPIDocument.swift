@@ -1382,7 +1382,7 @@ enum OpenAPIDocument {
                                 "$ref": "#/components/schemas/Job"
                               }
                             },
-                            "next_cursor": {
+                            "next": {
                               "type": [
                                 "string",
                                 "null"
@@ -1585,17 +1585,21 @@ enum OpenAPIDocument {
                               "type": "array",
                               "items": {
                                 "type": "object",
+                                "description": "The stored event with seq, shard_index, run_id and attempt.",
                                 "properties": {
                                   "seq": {
                                     "type": "integer"
                                   },
-                                  "event": {
-                                    "type": "object"
+                                  "type": {
+                                    "type": "string"
+                                  },
+                                  "id": {
+                                    "type": "string"
                                   }
                                 }
                               }
                             },
-                            "next_cursor": {
+                            "next": {
                               "type": [
                                 "string",
                                 "null"
