@@ -3,8 +3,8 @@ import Hummingbird
 import HummingbirdTesting
 import PostgresNIO
 import Shared
-import Testing
 import TestSupport
+import Testing
 
 @testable import Gateway
 
@@ -33,14 +33,16 @@ struct AppAndCredentialTests {
 
             // The stored box opens with the secret key; the job message carries it sealed.
             let sealer = try CredentialSealer(base64Key: GatewayTestApp.secretKey)
-            let sealed = try #require(try await postgres.query("SELECT sealed FROM credentials WHERE id = \(id)").decode(ByteBuffer.self).first { _ in true })
+            let sealed = try #require(
+                try await postgres.query("SELECT sealed FROM credentials WHERE id = \(id)").decode(ByteBuffer.self).first { _ in true })
             let secret = try sealer.open(Data(sealed.readableBytesView))
             #expect(secret.sshPrivateKey == Self.key)
             #expect(secret.vaultPassword == "s3cret")
             #expect(secret.username == "ops")
 
             let fixtures = Fixtures(client: client)
-            let job = try await fixtures.job(playbook: try await fixtures.playbook(), inventory: try await fixtures.inventory(), extra: ["credential_id": .int(id)])
+            let job = try await fixtures.job(
+                playbook: try await fixtures.playbook(), inventory: try await fixtures.inventory(), extra: ["credential_id": .int(id)])
             #expect(job.status == .created)
             let message = try #require(await publisher.waitForCount(1).first)
             let decoded = try MessageCoding.decode(JobMessage.self, from: message.body)

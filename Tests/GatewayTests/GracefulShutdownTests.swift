@@ -5,8 +5,8 @@ import Prometheus
 import ServiceLifecycle
 import ServiceLifecycleTestKit
 import Shared
-import Testing
 import TestSupport
+import Testing
 
 @testable import Gateway
 
@@ -24,8 +24,9 @@ struct GracefulShutdownTests {
             try await withThrowingTaskGroup(of: Void.self) { tasks in
                 tasks.addTask { try await group.run() }
                 try await TestServices.withPostgresClient(url: database.url) { postgres in
-                    let migrated = try await TestServices.eventually(timeout: .seconds(30)) {
-                        (try? await postgres.query("SELECT count(*) FROM schema_migrations").decode(Int.self).first { _ in true }) == Migration.all.count
+                    let migrated = await TestServices.eventually(timeout: .seconds(30)) {
+                        (try? await postgres.query("SELECT count(*) FROM schema_migrations").decode(Int.self).first { _ in true })
+                            == Migration.all.count
                     }
                     #expect(migrated)
                     try await postgres.query(

@@ -5,8 +5,8 @@ import Logging
 import PostgresNIO
 import Prometheus
 import Shared
-import Testing
 import TestSupport
+import Testing
 
 @testable import Gateway
 

@@ -4,8 +4,8 @@ import HummingbirdTesting
 import Logging
 import PostgresNIO
 import Shared
-import Testing
 import TestSupport
+import Testing
 
 @testable import Gateway
 

@@ -3,8 +3,8 @@ import Hummingbird
 import HummingbirdTesting
 import PostgresNIO
 import Shared
-import Testing
 import TestSupport
+import Testing
 
 @testable import Gateway
 
@@ -41,11 +41,18 @@ struct ResultRoutesTests {
                 """
             )
         }
-        try await event("o1", "runner_on_failed", shard: 0, run: old, counter: 1, host: "a", failed: true, payload: ["result": ["msg": "old failure"], "stdout": "old run\n"])
+        try await event(
+            "o1", "runner_on_failed", shard: 0, run: old, counter: 1, host: "a", failed: true,
+            payload: ["result": ["msg": "old failure"], "stdout": "old run\n"])
         // Arrival order differs from counter order: the log follows counters.
-        try await event("c2", "runner_on_failed", shard: 0, run: current, counter: 2, host: "a", failed: true, payload: ["result": ["msg": "boom"], "stdout": "fatal: [a]\n"])
-        try await event("c1", "playbook_on_task_start", shard: 0, run: current, counter: 1, host: nil, failed: false, payload: ["stdout": "TASK [x]\n"])
-        try await event("c3", "runner_on_ok", shard: 0, run: current, counter: 3, host: "b", failed: false, payload: ["result": ["changed": false], "stdout": "ok: [b]\n"])
+        try await event(
+            "c2", "runner_on_failed", shard: 0, run: current, counter: 2, host: "a", failed: true,
+            payload: ["result": ["msg": "boom"], "stdout": "fatal: [a]\n"])
+        try await event(
+            "c1", "playbook_on_task_start", shard: 0, run: current, counter: 1, host: nil, failed: false, payload: ["stdout": "TASK [x]\n"])
+        try await event(
+            "c3", "runner_on_ok", shard: 0, run: current, counter: 3, host: "b", failed: false,
+            payload: ["result": ["changed": false], "stdout": "ok: [b]\n"])
         try await event("d1", "runner_on_ok", shard: 1, run: other, counter: 1, host: "c", failed: false, payload: ["stdout": "ok: [c]\n"])
         try await postgres.query(
             """
@@ -68,7 +75,9 @@ struct ResultRoutesTests {
             #expect(Set(result.objectValue?.keys ?? [:].keys) == ["a", "b", "c", "d"])
 
             var summaryIDs: [String: Int64] = [:]
-            for try await (host, id) in try await postgres.query("SELECT host, id FROM host_summaries WHERE job_uuid = \(job.uuid)").decode((String, Int64).self) {
+            for try await (host, id) in try await postgres.query("SELECT host, id FROM host_summaries WHERE job_uuid = \(job.uuid)").decode(
+                (String, Int64).self)
+            {
                 summaryIDs[host] = id
             }
             let failedSeq = try await postgres.query("SELECT seq FROM events WHERE event_id = 'c2'").decode(Int64.self).first { _ in true }
@@ -85,9 +94,10 @@ struct ResultRoutesTests {
             #expect(stats["run_id"] == .from(job.currentRun))
             #expect(stats["target"] == "a")
             #expect(stats["unreachable"] == false)
-            #expect(Set(stats.objectValue?.keys ?? [:].keys) == [
-                "failed", "id", "job_start_time", "run_id", "target", "unreachable", "ok", "changed", "skipped", "rescued", "ignored",
-            ])
+            #expect(
+                Set(stats.objectValue?.keys ?? [:].keys) == [
+                    "failed", "id", "job_start_time", "run_id", "target", "unreachable", "ok", "changed", "skipped", "rescued", "ignored",
+                ])
 
             #expect(result["b", "failures"] == .null)
             #expect(result["b", "stats", "ok"] == 2)

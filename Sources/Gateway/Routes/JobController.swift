@@ -90,7 +90,9 @@ struct JobController {
             """,
             logger: logger
         ).decode((Int64, Int64, Int64, Int64, Int64).self) {
-            object["hosts"] = ["summarized": .int(total), "ok": .int(ok), "failed": .int(failed), "unreachable": .int(unreachable), "changed": .int(changed)]
+            object["hosts"] = [
+                "summarized": .int(total), "ok": .int(ok), "failed": .int(failed), "unreachable": .int(unreachable), "changed": .int(changed),
+            ]
         }
         object["shards"] = .array(shards)
         return JSONResponse.make(value: .object(object))
