@@ -150,14 +150,10 @@ def main():
                 counts["changed"] += 1
             counts[kind] += 1
             task = message.get("task") or task
-        elif kind in ("playbook_on_stats", "stats"):
+        elif kind in ("playbook_on_stats", "shard_finished"):
+            # The end of a shard's run: its hosts are done.
             data = message.get("data") or message.get("result") or {}
-            for host in data.get("hosts", data):
-                done_hosts.add(host)
-        elif kind == "shard_finished":
-            data = message.get("data") or message.get("result") or {}
-            for host in (data.get("stats") or {}):
-                done_hosts.add(host)
+            done_hosts.update((data.get("stats") or {}).keys())
         elif kind == "job_finished":
             final = message
             break

@@ -1,5 +1,7 @@
 import ArgumentParser
 import Logging
+import Metrics
+import Prometheus
 import Shared
 
 /// `pansible-collector`: reads the configuration, builds the service group, runs it until SIGTERM/SIGINT.
@@ -19,6 +21,10 @@ struct CollectorCommand: AsyncParsableCommand {
         }
         var logger = Logger(label: "pansible.collector")
         logger.logLevel = configuration.logLevel
-        _ = logger
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        let messaging = try CollectorMessaging.amqp(configuration: configuration.amqp, logger: logger)
+        let group = try buildCollector(configuration: configuration, logger: logger, messaging: messaging, registry: registry)
+        try await group.run()
     }
 }

@@ -74,6 +74,22 @@ public struct ConfigurationSource: Sendable {
         environmentValues[Self.environmentName(for: key)] ?? values[key]
     }
 
+    /// Every value below `prefix` (a mapping in the file), by the rest of its key, overlaid with the
+    /// environment variables `PANSIBLE_<PREFIX>_<NAME>` (NAME kept as written): `worker.environment.FOO` and
+    /// `PANSIBLE_WORKER_ENVIRONMENT_FOO` both give `FOO`.
+    public func mapping(_ prefix: String) -> [String: String] {
+        var result: [String: String] = [:]
+        let keyPrefix = prefix + "."
+        for (key, value) in values where key.hasPrefix(keyPrefix) {
+            result[String(key.dropFirst(keyPrefix.count))] = value
+        }
+        let namePrefix = Self.environmentName(for: prefix) + "_"
+        for (name, value) in environmentValues where name.hasPrefix(namePrefix) && name.count > namePrefix.count {
+            result[String(name.dropFirst(namePrefix.count))] = value
+        }
+        return result
+    }
+
     public func string(_ key: String, default defaultValue: String) -> String {
         raw(key) ?? defaultValue
     }

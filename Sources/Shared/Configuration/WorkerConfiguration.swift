@@ -1,3 +1,5 @@
+import Foundation
+
 /// The `worker` section.
 public struct WorkerConfiguration: Sendable {
     /// `worker.port`: health and metrics; 0 picks a free port (several workers on one machine). Default 0.
@@ -14,6 +16,27 @@ public struct WorkerConfiguration: Sendable {
     public var timeout: Int
     /// `worker.mitogen`: run with the Mitogen strategy when it is installed. Default false.
     public var mitogen: Bool
+    /// `worker.id`: names this worker in events. Default `<host name>-<pid>`.
+    public var workerID: String
+    /// `worker.environment.<NAME>`: extra environment for `ansible-playbook` (and git); also
+    /// `PANSIBLE_WORKER_ENVIRONMENT_<NAME>`. Default none.
+    public var environment: [String: String]
+    /// `worker.callback_plugins`: the directory holding `pansible.py`. Default: `callback_plugins` in the
+    /// current directory, next to the executable's package, or `/usr/share/pansible/callback_plugins`.
+    public var callbackPlugins: String?
+    /// `worker.cancel_grace`: seconds between SIGINT and SIGTERM when a run is stopped. Default 10.
+    public var cancelGrace: Double
+    /// `worker.kill_grace`: seconds between SIGTERM and SIGKILL when a run is stopped. Default 5.
+    public var killGrace: Double
+    /// `worker.batch_size`: events per published message at most. Default 200.
+    public var batchSize: Int
+    /// `worker.batch_interval_ms`: longest wait before a partial batch is published. Default 50.
+    public var batchIntervalMilliseconds: Int
+    /// `worker.buffer_events`: events of one run held in memory while the broker is slow or away; past it
+    /// the run's events wait in its local events file (nothing is dropped). Default 10000.
+    public var bufferEvents: Int
+    /// `worker.result_max_bytes`: a task result larger than this (as JSON) is trimmed and flagged. Default 256KiB.
+    public var resultMaxBytes: Int
 
     public init(source: ConfigurationSource) throws {
         self.address = try source.address("worker.port", default: ListenAddress(host: "127.0.0.1", port: 0))
@@ -26,5 +49,15 @@ public struct WorkerConfiguration: Sendable {
         self.workDirectory = source.string("worker.work_dir", default: ".pansible/worker")
         self.timeout = try source.int("worker.timeout", default: 3600, range: 1...604_800)
         self.mitogen = try source.bool("worker.mitogen", default: false)
+        let defaultID = "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)"
+        self.workerID = source.string("worker.id").flatMap { $0.isEmpty ? nil : $0 } ?? defaultID
+        self.environment = source.mapping("worker.environment")
+        self.callbackPlugins = source.string("worker.callback_plugins").flatMap { $0.isEmpty ? nil : $0 }
+        self.cancelGrace = try source.double("worker.cancel_grace", default: 10)
+        self.killGrace = try source.double("worker.kill_grace", default: 5)
+        self.batchSize = try source.int("worker.batch_size", default: 200, range: 1...100_000)
+        self.batchIntervalMilliseconds = try source.int("worker.batch_interval_ms", default: 50, range: 1...60_000)
+        self.bufferEvents = try source.int("worker.buffer_events", default: 10_000, range: 1...10_000_000)
+        self.resultMaxBytes = try source.byteSize("worker.result_max_bytes", default: 256 << 10)
     }
 }

@@ -16,15 +16,62 @@ struct AnsibleYAML {
 
     /// Parses `text`; nil for an empty document.
     static func compose(_ text: String) throws(InventoryError) -> (node: Node?, reader: AnsibleYAML) {
-        let isJSON = (try? JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed])) != nil
+        let isJSON = Self.isJSON(text)
         do {
             let node = try Yams.compose(yaml: text, resolver)
             return (node, AnsibleYAML(isJSON: isJSON))
         } catch let error as YamlError {
+            if let realigned = realignedFirstLine(text), let node = try? Yams.compose(yaml: realigned, resolver) {
+                return (node, AnsibleYAML(isJSON: false))
+            }
             throw Self.describe(error)
         } catch {
             throw InventoryError(.syntax, "YAML parsing failed: \(error)")
         }
+    }
+
+    /// The seed's documented upload writes each document as a JSON string whose first line follows the opening
+    /// quote while the next lines keep the indentation they had in the request body (`"vars": "all:\n
+    /// allkey1: ...\n           webservers: ..."`). Such text is not valid YAML (Ansible rejects it too); read
+    /// as intended, its first line sits at the indentation of the least indented line after it. Only tried
+    /// when the text as given does not parse, so it never changes the meaning of valid YAML.
+    static func realignedFirstLine(_ text: String) -> String? {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        guard lines.count > 1, let first = lines.first, first.first.map({ $0 != " " && $0 != "\t" }) ?? false else { return nil }
+        let indents = lines.dropFirst().filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }.map { $0.prefix { $0 == " " }.count }
+        guard let indent = indents.min(), indent > 0 else { return nil }
+        return String(repeating: " ", count: indent) + text
+    }
+
+    /// Whether Python's `json.loads` (which Ansible tries first) accepts the text: strict JSON plus the bare
+    /// `NaN`, `Infinity` and `-Infinity` Python also reads.
+    static func isJSON(_ text: String) -> Bool {
+        guard let first = text.utf8.first(where: { ![32, 9, 10, 13].contains($0) }), first == UInt8(ascii: "{") || first == UInt8(ascii: "[")
+        else { return false }
+        var bytes = Array(text.utf8)
+        var inString = false
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            if inString {
+                if byte == UInt8(ascii: "\\") {
+                    index += 2
+                    continue
+                }
+                if byte == UInt8(ascii: "\"") { inString = false }
+            } else if byte == UInt8(ascii: "\"") {
+                inString = true
+            } else {
+                for word in ["NaN", "Infinity"] {
+                    let utf8 = Array(word.utf8)
+                    if index + utf8.count <= bytes.count, Array(bytes[index..<(index + utf8.count)]) == utf8 {
+                        for offset in 0..<utf8.count { bytes[index + offset] = offset == 0 ? UInt8(ascii: "0") : 32 }
+                    }
+                }
+            }
+            index += 1
+        }
+        return (try? JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed])) != nil
     }
 
     private static func describe(_ error: YamlError) -> InventoryError {

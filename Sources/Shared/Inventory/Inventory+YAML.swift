@@ -32,7 +32,7 @@ extension Inventory {
 
     private mutating func parseInventory(_ text: String) throws(InventoryError) {
         let (root, reader) = try AnsibleYAML.compose(text)
-        guard let root, !isEmptyDocument(root, reader) else {
+        guard let root, !isFalsy(root, reader) else {
             throw InventoryError(.structure, "Parsed empty YAML file")
         }
         guard case .mapping(let mapping) = root else {
@@ -48,10 +48,6 @@ extension Inventory {
         for (key, value) in pairs {
             _ = try parseGroup(key, value, reader)
         }
-    }
-
-    private func isEmptyDocument(_ node: Node, _ reader: AnsibleYAML) -> Bool {
-        isFalsy(node, reader)
     }
 
     /// Python truthiness of a YAML value.
@@ -113,7 +109,7 @@ extension Inventory {
         }
         guard let name = try reader.stringKey(key) else {
             throw AnsibleYAML.error(
-                .groupName, "Unable to add group: invalid group name, expected a string but got a \(reader.typeName(key))", at: key)
+                .groupName, "Unable to add group: invalid group name, expected a string but got \(reader.typeName(key))", at: key)
         }
         guard !name.isEmpty else {
             throw AnsibleYAML.error(.groupName, "Unable to add group: invalid empty group name", at: key)
@@ -127,7 +123,7 @@ extension Inventory {
                 sections[text] = try section(text, value, group: name, reader)
             }
         }
-        for (sectionKey, value) in pairs {
+        for (sectionKey, _) in pairs {
             let text = try reader.stringKey(sectionKey)
             let content: Section
             if let text, let normalised = sections[text] {
@@ -152,7 +148,6 @@ extension Inventory {
                     try parseHosts(hostKey, hostData, group: id, reader)
                 }
             }
-            _ = value
         }
         return .group(id)
     }
@@ -184,7 +179,8 @@ extension Inventory {
             } else {
                 let shown = name ?? (try? reader.keyText(node)) ?? "?"
                 throw AnsibleYAML.error(
-                    .unknownChild, "Unable to add child '\(shown)' to group '\(parentName)': it is not a group definition (a mapping) "
+                    .unknownChild,
+                    "Unable to add child '\(shown)' to group '\(parentName)': it is not a group definition (a mapping) "
                         + "nor a known group or host", at: node, group: parentName)
             }
         }
@@ -208,7 +204,7 @@ extension Inventory {
         if !isFalsy(data, reader) {
             guard case .mapping(let mapping) = data else {
                 throw AnsibleYAML.error(
-                    .host, "Invalid variables for host '\(pattern)': expected a mapping, got a \(reader.typeName(data))", at: data,
+                    .host, "Invalid variables for host '\(pattern)': expected a mapping, got \(reader.typeName(data))", at: data,
                     group: groupName, host: pattern)
             }
             variables = try reader.pairs(mapping)
@@ -266,7 +262,7 @@ extension Inventory {
         let (root, reader) = try AnsibleYAML.compose(text)
         guard let root, !isFalsy(root, reader) else { return }
         guard case .mapping(let mapping) = root else {
-            throw AnsibleYAML.error(.structure, "the vars document must map group names to variables, got a \(reader.typeName(root))", at: root)
+            throw AnsibleYAML.error(.structure, "the vars document must map group names to variables, got \(reader.typeName(root))", at: root)
         }
         for (key, value) in try reader.pairs(mapping) {
             guard let name = try reader.stringKey(key), !name.isEmpty else {
@@ -279,7 +275,7 @@ extension Inventory {
             if !isNull(value, reader) {
                 guard case .mapping(let entries) = value else {
                     throw AnsibleYAML.error(
-                        .section, "variables of group '\(name)' in the vars document must be a mapping, got a \(reader.typeName(value))",
+                        .section, "variables of group '\(name)' in the vars document must be a mapping, got \(reader.typeName(value))",
                         at: value, group: name)
                 }
                 variables = try reader.object(entries)

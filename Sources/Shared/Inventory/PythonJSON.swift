@@ -3,8 +3,12 @@
 /// as Python's `repr`, `Infinity` / `NaN` for the non-finite ones.
 public struct PythonJSON {
     public private(set) var bytes: [UInt8] = []
+    /// Python's `ensure_ascii` (the default): non-ASCII characters as `\uXXXX`. Off, they are written as UTF-8,
+    /// which YAML readers also accept (libyaml refuses escaped surrogate pairs).
+    public var asciiOnly: Bool
 
-    public init(capacity: Int = 1 << 16) {
+    public init(capacity: Int = 1 << 16, asciiOnly: Bool = true) {
+        self.asciiOnly = asciiOnly
         bytes.reserveCapacity(capacity)
     }
 
@@ -13,8 +17,8 @@ public struct PythonJSON {
         a.utf8.lexicographicallyPrecedes(b.utf8)
     }
 
-    public static func encode(_ value: JSONValue) -> [UInt8] {
-        var writer = PythonJSON()
+    public static func encode(_ value: JSONValue, asciiOnly: Bool = true) -> [UInt8] {
+        var writer = PythonJSON(asciiOnly: asciiOnly)
         writer.write(value, indent: 0)
         return writer.bytes
     }
@@ -82,7 +86,7 @@ public struct PythonJSON {
     public mutating func writeString(_ text: String) {
         bytes.append(UInt8(ascii: "\""))
         var plain = true
-        for byte in text.utf8 where byte < 0x20 || byte >= 0x80 || byte == 0x22 || byte == 0x5C {
+        for byte in text.utf8 where byte < 0x20 || (byte >= 0x80 && asciiOnly) || byte == 0x22 || byte == 0x5C {
             plain = false
             break
         }
@@ -99,6 +103,7 @@ public struct PythonJSON {
                 case 0x08: append("\\b")
                 case 0x0C: append("\\f")
                 case 0x20..<0x80: bytes.append(UInt8(scalar.value))
+                case 0x80... where !asciiOnly: bytes.append(contentsOf: String(scalar).utf8)
                 case 0x10000...:
                     let value = scalar.value - 0x10000
                     unicodeEscape(0xD800 + (value >> 10))

@@ -63,12 +63,12 @@ public struct ShardInventory: Sendable, Equatable {
         let fileManager = FileManager.default
         try fileManager.createDirectory(at: directory, withIntermediateDirectories: true)
         let inventoryURL = directory.appendingPathComponent("inventory.json")
-        try Data(PythonJSON.encode(inventory)).write(to: inventoryURL)
+        try Data(PythonJSON.encode(inventory, asciiOnly: false)).write(to: inventoryURL)
         if case .object(let groups)? = groupVars {
             let groupVarsURL = directory.appendingPathComponent("group_vars")
             try fileManager.createDirectory(at: groupVarsURL, withIntermediateDirectories: true)
             for (name, vars) in groups where !name.contains("/") && name != "." && name != ".." {
-                try Data(PythonJSON.encode(vars)).write(to: groupVarsURL.appendingPathComponent("\(name).json"))
+                try Data(PythonJSON.encode(vars, asciiOnly: false)).write(to: groupVarsURL.appendingPathComponent("\(name).json"))
             }
         }
         return inventoryURL

@@ -88,7 +88,12 @@ public struct PansibleEvent: Codable, Sendable, Equatable {
     /// Human-readable output that belongs to this event.
     public var stdout: String?
     /// Payload of pipeline events (`job_split`: shard and host counts and assignment; `shard_finished`:
-    /// rc, stats, duration; `job_failed` / `shard_error`: reason).
+    /// rc, stats, duration; `job_failed` / `shard_error`: reason). Worker run events carry `run_id`,
+    /// `attempt`, `worker_id`, `shard_index` and `hosts`; `shard_finished`, `shard_canceled` and a timed-out
+    /// `shard_error` add `rc`, `duration` and `stats` (per host: ok, changed, failures, unreachable, skipped,
+    /// rescued, ignored). Ansible events: `playbook_on_stats` has the same `stats` (plus `custom`);
+    /// `playbook_on_start` has `playbook`, `playbook_uuid` and `pid`; `playbook_on_include` has `file`
+    /// and `hosts`; `playbook_on_notify` has `handler`.
     public var data: JSONValue?
 
     public init(

@@ -46,6 +46,8 @@ public protocol DeliveryAcknowledging: Sendable {
 /// Consumes a queue.
 public protocol MessageConsuming: Sendable {
     /// Deliveries of `queue` with at most `prefetch` unacknowledged. The stream survives reconnections
-    /// (the consumer is restarted on the new channel) and ends when the client shuts down.
+    /// (the consumer is restarted on the new channel) and ends when the client shuts down. Cancelling the
+    /// task that iterates it cancels the consumer (unacknowledged messages go back to the queue); merely
+    /// leaving the loop does not. Throws when the broker refuses the consumer (e.g. no such queue).
     func consume(queue: String, prefetch: Int) async throws -> AsyncThrowingStream<Delivery, any Error>
 }

@@ -7,17 +7,16 @@ struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "serve", abstract: "Run the splitter service (the default).")
 
     @Option(name: .long, help: "Configuration file.")
-    var config: String = "./pansible.yml"
+    var config: String = ProcessBootstrap.defaultConfigPath
 
     func run() async throws {
-        let configuration: PansibleConfiguration
+        let bootstrap: ProcessBootstrap
         do {
-            configuration = try PansibleConfiguration.load(path: config, isDefaultPath: config == "./pansible.yml")
+            bootstrap = try ProcessBootstrap(configPath: config, label: "pansible.splitter")
         } catch let error as ConfigurationError {
             throw ValidationError(error.description)
         }
-        var logger = Logger(label: "pansible.splitter")
-        logger.logLevel = configuration.logLevel
-        _ = logger
+        let group = try buildSplitter(configuration: bootstrap.configuration, registry: bootstrap.registry, logger: bootstrap.logger)
+        try await group.run()
     }
 }

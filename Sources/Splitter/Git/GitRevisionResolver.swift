@@ -13,7 +13,8 @@ struct GitRevisionResolver: RevisionResolving {
         let wanted = ref ?? "HEAD"
         let output: String
         do {
-            output = try await run([git, "ls-remote", "--", repository, wanted])
+            // `REF^{}` lists the commit an annotated tag points to.
+            output = try await run([git, "ls-remote", "--", repository, wanted, "\(wanted)^{}"])
         } catch let error as RevisionError {
             throw error
         } catch {
@@ -39,6 +40,8 @@ struct GitRevisionResolver: RevisionResolving {
         environment["GIT_TERMINAL_PROMPT"] = "0"
         environment["GIT_SSH_COMMAND"] = environment["GIT_SSH_COMMAND"] ?? "ssh -o BatchMode=yes -o ConnectTimeout=20"
         process.environment = environment
+        // Outside any repository: git must not pick up the one it happens to run in.
+        process.currentDirectoryURL = FileManager.default.temporaryDirectory
         let stdout = Pipe()
         let stderr = Pipe()
         process.standardOutput = stdout

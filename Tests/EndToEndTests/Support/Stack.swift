@@ -123,7 +123,7 @@ final class Stack: @unchecked Sendable {
     }
 
     /// Waits until the job's status is final and returns the job.
-    func waitForJob(_ uuid: String, timeout: Duration = .seconds(300)) async throws -> [String: Any] {
+    func waitForJob(_ uuid: String, timeout: Duration = .seconds(180)) async throws -> [String: Any] {
         var job: [String: Any] = [:]
         let finished = try await TestServices.eventually(timeout: timeout) {
             job = try await api("GET", "/api/v1/job/\(uuid)").object

@@ -92,6 +92,23 @@ extension AMQPIntegrationTests {
             }
         }
 
+        @Test func consumingAMissingQueueOrExchangeThrows() async throws {
+            try await AMQPTestSupport.withClient { client in
+                let missing = AMQPTestSupport.uniqueName("missing")
+                await #expect(throws: MessagingError.self) { _ = try await client.consume(queue: missing, prefetch: 1) }
+                await #expect(throws: MessagingError.self) {
+                    _ = try await client.subscribe(exchange: missing, bindingKeys: ["k"], autoAck: true, prefetch: 1)
+                }
+                // The connection is still good.
+                let queue = AMQPTestSupport.uniqueName("present")
+                try await client.declare(AMQPTopology(queues: [AMQPTestSupport.testQueue(queue)]))
+                try await client.publish(AMQPTestSupport.message(to: queue, id: "p/1"))
+                let deliveries = try await client.consume(queue: queue, prefetch: 1)
+                let ids = try await withTimeout(30, "one delivery") { try await deliveries.take(1).map(\.messageID) }
+                #expect(ids == ["p/1"])
+            }
+        }
+
         @Test func nackedMessageComesBackCountedThenIsDeadLettered() async throws {
             try await AMQPTestSupport.withClient { client in
                 let name = AMQPTestSupport.uniqueName("limit")

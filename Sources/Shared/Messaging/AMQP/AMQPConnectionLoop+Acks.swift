@@ -11,6 +11,9 @@ extension AMQPConnectionLoop {
 
     /// Sends a consumer's collected acks: one `multiple` ack for the run of settled tags that starts at the
     /// oldest unsettled one, single acks for the others.
+    ///
+    /// The `multiple` ack names the highest tag of the run that is acked now: the broker refuses a tag it
+    /// has already settled ("unknown delivery tag") and closes the channel.
     func flushAcks(_ consumer: AMQPConsumer) {
         guard !consumer.pendingAcks.isEmpty else { return }
         let acked = consumer.pendingAcks
@@ -18,16 +21,16 @@ extension AMQPConnectionLoop {
         guard consumer.isActive, connection != nil else { return }
         let fresh = Set(acked)
         var end = consumer.nextUnsettled
-        var coversFresh = false
+        var lastFresh: UInt64?
         while true {
             if fresh.contains(end) {
-                coversFresh = true
+                lastFresh = end
             } else if !consumer.settledAbove.contains(end) {
                 break
             }
             end += 1
         }
-        if coversFresh { send(consumer, tag: end - 1, multiple: true) }
+        if let lastFresh { send(consumer, tag: lastFresh, multiple: true) }
         for tag in acked where tag >= end && !consumer.settledAbove.contains(tag) {
             send(consumer, tag: tag, multiple: false)
         }

@@ -37,17 +37,15 @@ extension AMQPConnectionLoop {
                 return continuation.resume(throwing: MessagingError.shutdown)
             }
             consumers[consumer.id] = consumer
-            guard connection != nil else { return continuation.resume() }
+            consumer.startContinuation = continuation
+            // Not connected: the consumer starts (and the caller resumes) with the next connection.
+            guard connection != nil else { return }
             do {
                 try start(consumer)
-                continuation.resume()
             } catch let error as MessagingError {
                 removeConsumer(consumer, error: error)
-                continuation.resume(throwing: error)
             } catch {
-                // The connection failed: the consumer starts with the next one.
                 connectionLost(error)
-                continuation.resume()
             }
 
         case .cancel(let consumerID):

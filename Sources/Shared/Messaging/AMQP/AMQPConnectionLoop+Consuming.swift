@@ -39,6 +39,7 @@ extension AMQPConnectionLoop {
         consumer.acknowledger = AMQPAcknowledger(
             consumerID: consumer.id, channel: channel, generation: generation, autoAck: consumer.autoAck, mailbox: mailbox)
         consumersByChannel[channel] = consumer
+        consumer.started()
         logger.debug(
             "AMQP consumer started",
             metadata: [
@@ -105,6 +106,7 @@ extension AMQPConnectionLoop {
             }
         }
         consumer.channel = 0
+        consumer.started(MessagingError.shutdown)
         consumer.continuation.finish()
         logger.debug("AMQP consumer cancelled", metadata: ["amqp.queue": "\(consumer.queueName)"])
     }
@@ -117,6 +119,7 @@ extension AMQPConnectionLoop {
         consumer.acknowledger = nil
         consumer.channel = 0
         logger.error("AMQP consumer stopped", metadata: ["amqp.queue": "\(consumer.describedSource)", "amqp.error": "\(error)"])
+        consumer.started(error)
         consumer.continuation.finish(throwing: error)
     }
 

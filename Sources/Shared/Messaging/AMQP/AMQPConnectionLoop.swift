@@ -155,6 +155,8 @@ final class AMQPConnectionLoop: @unchecked Sendable {
             amqp_ssl_socket_set_verify_peer(socket, configuration.tlsVerify ? 1 : 0)
             amqp_ssl_socket_set_verify_hostname(socket, configuration.tlsVerify ? 1 : 0)
         }
+        var handshakeTimeout = timeval(tv_sec: 10, tv_usec: 0)
+        amqp_set_handshake_timeout(state, &handshakeTimeout)
         var timeout = timeval(tv_sec: 10, tv_usec: 0)
         let opened = amqp_socket_open_noblock(socket, endpoint.host, Int32(endpoint.port), &timeout)
         guard opened == AMQP_STATUS_OK.rawValue else {
@@ -315,6 +317,7 @@ final class AMQPConnectionLoop: @unchecked Sendable {
         inFlightCount = 0
         for consumer in consumers.values {
             consumer.acknowledger?.close()
+            consumer.started(MessagingError.shutdown)
             consumer.continuation.finish()
         }
         consumers = [:]

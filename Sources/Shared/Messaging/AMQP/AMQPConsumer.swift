@@ -27,6 +27,15 @@ final class AMQPConsumer: @unchecked Sendable {
     var settledAbove: Set<UInt64> = []
     /// Acked by the application, not yet sent.
     var pendingAcks: [UInt64] = []
+    /// The `consume`/`subscribe` caller, while it waits for the first start.
+    var startContinuation: CheckedContinuation<Void, any Error>?
+
+    /// Resumes the caller waiting for the first start, once.
+    func started(_ error: (any Error)? = nil) {
+        guard let continuation = startContinuation else { return }
+        startContinuation = nil
+        if let error { continuation.resume(throwing: error) } else { continuation.resume() }
+    }
 
     init(
         id: Int, source: Source, bindingKeys: Set<String>, prefetch: Int, autoAck: Bool,

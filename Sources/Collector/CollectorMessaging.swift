@@ -1,0 +1,22 @@
+import Shared
+import ServiceLifecycle
+
+/// The broker side of a collector: the consumer of the events and dead-letter queues, the live queue, and
+/// whatever services keep them running (the AMQP client).
+struct CollectorMessaging: Sendable {
+    var consumer: any MessageConsuming
+    var liveSource: any LiveEventSource
+    /// Run before the collector's own services, and shut down after them.
+    var services: [any Service]
+    var readinessChecks: [any ReadinessCheck]
+}
+
+/// Knobs a deployment never needs but tests and benchmarks do.
+struct CollectorOptions: Sendable {
+    /// False runs a collector that only serves progress (it stores nothing).
+    var ingest = true
+    /// How often subscribers look at their job's stored status (another collector may finish it).
+    var statusPollInterval: Duration = .seconds(1)
+    /// Called with the bound port once the WebSocket server listens.
+    var onServerRunning: (@Sendable (Int) async -> Void)?
+}

@@ -1,0 +1,103 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+import Shared
+
+/// Consumes `pansible.events` and stores every event exactly once.
+///
+/// Several collectors may consume the queue side by side (competing consumers). Each message is decoded as it
+/// arrives; the writer takes batches of up to `batch_size` events (or whatever arrived within
+/// `batch_interval_ms`), writes each in one transaction and acks its messages after COMMIT. A message that is
+/// not a valid event batch is rejected (dead-lettered) and counted.
+///
+/// On graceful shutdown the consumer stops taking messages, the writer finishes what it holds and returns;
+/// anything not acked is redelivered by the broker.
+struct EventIngestionService: Service {
+    let consumer: any MessageConsuming
+    let writer: @Sendable (_ shouldStop: @escaping @Sendable () async -> Bool) -> BatchWriter
+    let batchSize: Int
+    let batchInterval: Duration
+    let metrics: CollectorMetrics
+    let logger: Logger
+    var queue: String = Topology.eventsQueue
+
+    init(
+        consumer: any MessageConsuming, store: any EventStore, configuration: CollectorConfiguration, metrics: CollectorMetrics, logger: Logger,
+        onCommit: @escaping @Sendable (WriteOutcome) async -> Void
+    ) {
+        self.consumer = consumer
+        self.batchSize = configuration.batchSize
+        self.batchInterval = .milliseconds(configuration.batchIntervalMilliseconds)
+        self.metrics = metrics
+        self.logger = logger
+        self.writer = { shouldStop in
+            BatchWriter(store: store, metrics: metrics, logger: logger, onCommit: onCommit, shouldStop: shouldStop)
+        }
+    }
+
+    /// Messages unacknowledged at once: enough for a full batch even when each message holds one event.
+    var prefetch: Int { batchSize }
+
+    func run() async throws {
+        let batcher = DeliveryBatcher(maxEvents: batchSize, interval: batchInterval)
+        let writer = self.writer { await batcher.isFinished }
+        let deliveries = try await consumer.consume(queue: queue, prefetch: prefetch)
+        logger.info("consuming events", metadata: ["amqp.queue": "\(queue)", "amqp.prefetch": "\(prefetch)", "collector.batch_size": "\(batchSize)"])
+        await withGracefulShutdownHandler {
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    await Self.pump(deliveries, into: batcher, metrics: metrics, logger: logger)
+                }
+                while let items = await batcher.nextBatch() {
+                    var valid: [(delivery: Delivery, batch: IncomingBatch)] = []
+                    for item in items {
+                        switch item.content {
+                        case .success(let batch): valid.append((item.delivery, batch))
+                        case .failure(let poison): await Self.reject(item.delivery, poison: poison, metrics: metrics, logger: logger)
+                        }
+                    }
+                    await writer.write(valid)
+                }
+                group.cancelAll()
+            }
+        } onGracefulShutdown: {
+            Task { await batcher.finish() }
+        }
+        logger.info("stopped consuming events", metadata: ["amqp.queue": "\(queue)"])
+    }
+
+    /// Decodes deliveries as they come and hands them to the batcher.
+    static func pump(
+        _ deliveries: AsyncThrowingStream<Delivery, any Error>, into batcher: DeliveryBatcher, metrics: CollectorMetrics, logger: Logger
+    ) async {
+        do {
+            for try await delivery in deliveries {
+                let content: Result<IncomingBatch, PoisonMessage>
+                do {
+                    content = .success(try IncomingBatch.decode(delivery.body))
+                } catch let poison as PoisonMessage {
+                    content = .failure(poison)
+                } catch {
+                    content = .failure(PoisonMessage(reason: "\(error)"))
+                }
+                await batcher.add(DeliveryBatcher.Item(delivery: delivery, content: content, arrived: .now))
+            }
+        } catch {
+            logger.error("the event consumer failed", metadata: ["error": "\(error)"])
+        }
+        await batcher.finish()
+    }
+
+    static func reject(_ delivery: Delivery, poison: PoisonMessage, metrics: CollectorMetrics, logger: Logger) async {
+        metrics.poisonMessages.increment()
+        logger.error(
+            "undecodable event message; dead-lettering it",
+            metadata: ["amqp.message_id": "\(delivery.messageID ?? "")", "amqp.routing_key": "\(delivery.routingKey)", "error": "\(poison.reason)"]
+        )
+        do {
+            try await delivery.reject()
+        } catch {
+            logger.warning("could not reject a delivery", metadata: ["amqp.delivery_tag": "\(delivery.deliveryTag)", "error": "\(error)"])
+        }
+    }
+}

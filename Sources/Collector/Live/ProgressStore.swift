@@ -1,0 +1,88 @@
+import Foundation
+import Logging
+import PostgresNIO
+import Shared
+
+/// What a progress subscriber reads from PostgreSQL: stored events in order, the job's status and recap.
+struct ProgressStore: Sendable {
+    let client: PostgresClient
+    let logger: Logger
+
+    struct StoredEvent: Sendable {
+        var seq: Int64
+        var id: String
+        var text: String
+    }
+
+    /// Events of the job after `seq`, in order, rendered as progress messages.
+    func events(jobUUID: UUID, after seq: Int64, limit: Int) async throws -> [StoredEvent] {
+        let rows = try await client.query(
+            """
+            SELECT seq, event_id, shard_index, run_id, payload::text FROM events
+            WHERE job_uuid = \(jobUUID) AND seq > \(seq) ORDER BY seq LIMIT \(limit)
+            """,
+            logger: logger
+        )
+        return try await Self.render(rows, jobUUID: jobUUID)
+    }
+
+    /// The job's events with these ids, in order.
+    func events(jobUUID: UUID, ids: [String]) async throws -> [StoredEvent] {
+        let rows = try await client.query(
+            """
+            SELECT seq, event_id, shard_index, run_id, payload::text FROM events
+            WHERE job_uuid = \(jobUUID) AND event_id = ANY(\(ids)) ORDER BY seq
+            """,
+            logger: logger
+        )
+        return try await Self.render(rows, jobUUID: jobUUID)
+    }
+
+    /// Every stored event id of the job.
+    func eventIDs(jobUUID: UUID) async throws -> [String] {
+        var ids: [String] = []
+        for try await id in try await client.query("SELECT event_id FROM events WHERE job_uuid = \(jobUUID)", logger: logger).decode(String.self) {
+            ids.append(id)
+        }
+        return ids
+    }
+
+    /// The job's status and reason; nil when there is no such job.
+    func status(jobUUID: UUID) async throws -> (status: JobStatus, reason: String?)? {
+        let rows = try await client.query("SELECT status, status_reason FROM jobs WHERE uuid = \(jobUUID)", logger: logger)
+        for try await (status, reason) in rows.decode((String, String?).self) {
+            return (JobStatus(rawValue: status) ?? .pending, reason)
+        }
+        return nil
+    }
+
+    func recap(jobUUID: UUID) async throws -> [String: HostStats] {
+        let rows = try await client.query(
+            """
+            SELECT host, ok, changed, failures, unreachable, skipped, rescued, ignored FROM host_summaries
+            WHERE job_uuid = \(jobUUID)
+            """,
+            logger: logger
+        )
+        var recap: [String: HostStats] = [:]
+        for try await (host, ok, changed, failures, unreachable, skipped, rescued, ignored) in rows.decode(
+            (String, Int, Int, Int, Int, Int, Int, Int).self
+        ) {
+            recap[host] = HostStats(
+                ok: ok, changed: changed, failures: failures, unreachable: unreachable, skipped: skipped, rescued: rescued, ignored: ignored
+            )
+        }
+        return recap
+    }
+
+    private static func render(_ rows: PostgresRowSequence, jobUUID: UUID) async throws -> [StoredEvent] {
+        let decoder = MessageCoding.decoder()
+        var events: [StoredEvent] = []
+        for try await (seq, id, shardIndex, runID, payload) in rows.decode((Int64, String, Int?, UUID?, String).self) {
+            guard let event = try? decoder.decode(PansibleEvent.self, from: Data(payload.utf8)) else { continue }
+            let message = ProgressMessage.event(event, jobUUID: jobUUID, shardIndex: shardIndex, runID: runID)
+            events.append(StoredEvent(seq: seq, id: id, text: ProgressMessage.text(message)))
+        }
+        return events
+    }
+}

@@ -1,0 +1,130 @@
+import Foundation
+import Logging
+import NIOCore
+import PostgresNIO
+import Shared
+
+/// Writes event batches to PostgreSQL and folds the jobs they touch, in one transaction.
+///
+/// Events are streamed with `COPY` into a per-connection temporary staging table, then moved with
+/// `INSERT … SELECT … ON CONFLICT (job_uuid, event_id) DO NOTHING` in arrival order, so a redelivered or
+/// duplicated event is stored once. Jobs whose state may have changed (a state event, or a new run) are
+/// locked (`FOR UPDATE`, in uuid order) and recomputed from their stored state events: two collectors
+/// writing the same job serialize there, and the later one sees the earlier one's rows.
+struct PostgresEventStore: EventStore {
+    let client: PostgresClient
+    let logger: Logger
+
+    func write(_ batches: [IncomingBatch]) async throws -> WriteOutcome {
+        let logger = self.logger
+        return try await client.withTransaction(logger: logger) { connection in
+            try await Self.write(batches, on: connection, logger: logger)
+        }
+    }
+
+    static func write(_ batches: [IncomingBatch], on connection: PostgresConnection, logger: Logger) async throws -> WriteOutcome {
+        let total = batches.reduce(0) { $0 + $1.eventCount }
+        var inserted = 0
+        if total > 0 {
+            try await connection.query(
+                """
+                CREATE TEMP TABLE IF NOT EXISTS events_staging (
+                    ord bigint GENERATED ALWAYS AS IDENTITY, job_uuid uuid, event_id text, type text, shard_index integer,
+                    run_id uuid, attempt integer, counter integer, parent_uuid text, host text, play text, task text,
+                    task_action text, role text, failed boolean, ignore_errors boolean, created_at timestamptz,
+                    duration double precision, payload jsonb
+                ) ON COMMIT DELETE ROWS
+                """,
+                logger: logger
+            )
+            try await connection.copyFrom(table: "events_staging", columns: EventRow.columns, logger: logger) { writer in
+                var buffer = ByteBuffer()
+                for batch in batches {
+                    buffer.writeString(batch.copyText)
+                    if buffer.readableBytes >= 1 << 20 {
+                        try await writer.write(buffer)
+                        buffer.clear()
+                    }
+                }
+                if buffer.readableBytes > 0 { try await writer.write(buffer) }
+            }
+            let rows = try await connection.query(
+                """
+                WITH moved AS (
+                    INSERT INTO events (job_uuid, event_id, type, shard_index, run_id, attempt, counter, parent_uuid, host, play,
+                                        task, task_action, role, failed, ignore_errors, created_at, duration, payload)
+                    SELECT job_uuid, event_id, type, shard_index, run_id, attempt, counter, parent_uuid, host, play,
+                           task, task_action, role, failed, ignore_errors, created_at, duration, payload
+                    FROM events_staging ORDER BY ord
+                    ON CONFLICT (job_uuid, event_id) DO NOTHING
+                    RETURNING 1
+                )
+                SELECT count(*) FROM moved
+                """,
+                logger: logger
+            )
+            for try await count in rows.decode(Int64.self) { inserted = Int(count) }
+        }
+
+        // Jobs whose state may have changed: a state event, or a run not seen before.
+        var jobs = Set(batches.map(\.batch.jobUUID))
+        var stateJobs = Set(batches.filter { $0.batch.events.contains { StateEvent.isStateType($0.type) } }.map(\.batch.jobUUID))
+        stateJobs.formUnion(try await insertRuns(batches, on: connection, logger: logger))
+        jobs.subtract(stateJobs)
+        if !jobs.isEmpty {
+            try await connection.query(
+                """
+                UPDATE jobs SET status = 'running', started_at = COALESCE(started_at, now()), updated_at = now()
+                WHERE uuid = ANY(\(Array(jobs))) AND status = 'pending'
+                """,
+                logger: logger
+            )
+        }
+        var statuses: [UUID: JobStatus] = [:]
+        if !stateJobs.isEmpty {
+            statuses = try await JobStateWriter(connection: connection, logger: logger).fold(jobs: stateJobs)
+        }
+        return WriteOutcome(inserted: inserted, duplicates: total - inserted, jobStatuses: statuses)
+    }
+
+    /// Records the runs the batches belong to; returns the jobs that got a run not seen before.
+    private static func insertRuns(_ batches: [IncomingBatch], on connection: PostgresConnection, logger: Logger) async throws -> Set<UUID> {
+        var runs: [UUID: JSONValue] = [:]
+        for incoming in batches {
+            let batch = incoming.batch
+            guard let runID = batch.runID, let shardIndex = batch.shardIndex, runs[runID] == nil else { continue }
+            var record: [String: JSONValue] = [
+                "run_id": .string(runID.uuidString.lowercased()), "job_uuid": .string(batch.jobUUID.uuidString.lowercased()),
+                "shard_index": .int(Int64(shardIndex)), "attempt": .int(Int64(batch.attempt ?? 1)),
+            ]
+            if let worker = batch.workerID { record["worker_id"] = .string(worker) }
+            if let first = batch.events.first { record["started_at"] = .string(Timestamp.format(first.timestamp)) }
+            runs[runID] = .object(record)
+        }
+        guard !runs.isEmpty else { return [] }
+        let json = try JSONRecords.encode(Array(runs.values))
+        let rows = try await connection.query(
+            """
+            INSERT INTO shard_runs (run_id, job_uuid, shard_index, attempt, worker_id, started_at)
+            SELECT r.run_id, r.job_uuid, r.shard_index, r.attempt, r.worker_id, r.started_at
+            FROM jsonb_to_recordset(\(json)::jsonb)
+                AS r(run_id uuid, job_uuid uuid, shard_index integer, attempt integer, worker_id text, started_at timestamptz)
+            WHERE EXISTS (SELECT 1 FROM jobs WHERE jobs.uuid = r.job_uuid)
+            ORDER BY r.run_id
+            ON CONFLICT (run_id) DO NOTHING
+            RETURNING job_uuid
+            """,
+            logger: logger
+        )
+        var jobs = Set<UUID>()
+        for try await job in rows.decode(UUID.self) { jobs.insert(job) }
+        return jobs
+    }
+}
+
+/// JSON text of records for `jsonb_to_recordset`, bound as one parameter.
+enum JSONRecords {
+    static func encode(_ records: [JSONValue]) throws -> String {
+        String(decoding: try MessageCoding.encoder().encode(JSONValue.array(records)), as: UTF8.self)
+    }
+}

@@ -1,0 +1,186 @@
+import Foundation
+import Logging
+import Metrics
+import ServiceLifecycle
+import Shared
+
+/// Consumes jobs and turns each into shards for its worker pool.
+///
+/// Order of work per job: pin the playbook's commit, split, publish every shard and the `job_split` event
+/// with confirms, **then** ack the job. A job that cannot be split (bad inventory, no host after `limit`,
+/// unreachable repository) gets a `job_failed` event with the reason and is acked, never redelivered
+/// forever. A redelivered job publishes the same shards again (same message ids, same event id): harmless.
+struct SplitterService: Service {
+    let consumer: any MessageConsuming
+    let publisher: any MessagePublishing
+    let queues: any ShardQueueDeclaring
+    let resolver: any RevisionResolving
+    let splitter: JobSplitter
+    /// Jobs split at once.
+    let prefetch: Int
+    let logger: Logger
+
+    private let splitCounter = Counter(label: "pansible_splitter_jobs_split_total")
+    private let failedCounter = Counter(label: "pansible_splitter_jobs_failed_total")
+    private let shardCounter = Counter(label: "pansible_splitter_shards_published_total")
+
+    init(
+        consumer: any MessageConsuming, publisher: any MessagePublishing, queues: any ShardQueueDeclaring, resolver: any RevisionResolving,
+        splitter: JobSplitter, prefetch: Int = 2, logger: Logger
+    ) {
+        self.consumer = consumer
+        self.publisher = publisher
+        self.queues = queues
+        self.resolver = resolver
+        self.splitter = splitter
+        self.prefetch = prefetch
+        self.logger = logger
+    }
+
+    func run() async throws {
+        let deliveries = try await consumer.consume(queue: Topology.jobsQueue, prefetch: prefetch)
+        try await withThrowingDiscardingTaskGroup { group in
+            // Up to `prefetch` jobs are in hand at once; each is settled by its own task.
+            for try await delivery in deliveries.cancelOnGracefulShutdown() {
+                group.addTask { await handle(delivery) }
+            }
+        }
+    }
+
+    /// Splits one job message and settles it.
+    func handle(_ delivery: Delivery) async {
+        var logger = self.logger
+        logger[metadataKey: "amqp.delivery_tag"] = "\(delivery.deliveryTag)"
+        let job: JobMessage
+        do {
+            job = try MessageCoding.decode(JobMessage.self, from: delivery.body)
+        } catch {
+            await rejectUndecodable(delivery, error: error, logger: logger)
+            return
+        }
+        logger[metadataKey: "job.uuid"] = "\(job.jobUUID.uuidString.lowercased())"
+        do {
+            let outcome = try await split(job, logger: logger)
+            try await delivery.ack()
+            switch outcome {
+            case .split(let shards):
+                splitCounter.increment()
+                shardCounter.increment(by: shards)
+                logger.info("job split", metadata: ["job.shards": "\(shards)"])
+            case .failed(let reason):
+                failedCounter.increment()
+                logger.warning("job failed to split", metadata: ["job.reason": "\(reason)"])
+            }
+        } catch {
+            // Nothing was acked: the broker redelivers the job (bounded by the queue's delivery limit).
+            logger.error("job not split, handing it back", metadata: ["error": "\(error)"])
+            try? await delivery.nack(requeue: true)
+        }
+    }
+
+    enum Outcome {
+        case split(shards: Int)
+        case failed(String)
+    }
+
+    /// Publishes the job's shards and `job_split` event, or its `job_failed` event; returns what happened.
+    func split(_ job: JobMessage, logger: Logger) async throws -> Outcome {
+        guard job.schema <= JobMessage.currentSchema else {
+            let failure = JobSplitFailure(.invalidOptions, "job message schema \(job.schema) is newer than this splitter's \(JobMessage.currentSchema)")
+            try await publishFailure(failure, job: job)
+            return .failed(failure.message)
+        }
+        let commit: String
+        if let pinned = job.playbook.commit {
+            commit = pinned
+        } else {
+            do {
+                commit = try await resolver.resolve(repository: job.playbook.gitRepo, ref: job.playbook.ref)
+            } catch {
+                let failure = JobSplitFailure(.unreachableRepository, "playbook \(job.playbook.name): \(error.message)")
+                try await publishFailure(failure, job: job)
+                return .failed(failure.message)
+            }
+        }
+        switch splitter.split(job, commit: commit) {
+        case .failure(let failure):
+            try await publishFailure(failure, job: job)
+            return .failed(failure.message)
+        case .success(let split):
+            let pool = job.options.pool ?? Topology.defaultPool
+            // The pool's queue may not exist yet (no worker of it started): declare it, so shards wait for one.
+            try await queues.declareShardQueue(pool: pool)
+            let encoder = MessageCoding.encoder()
+            var messages: [OutgoingMessage] = []
+            messages.reserveCapacity(split.shards.count + 1)
+            for shard in split.shards {
+                messages.append(
+                    OutgoingMessage(
+                        exchange: Topology.shardsExchange, routingKey: pool, body: Array(try encoder.encode(shard)), messageID: shard.messageID))
+            }
+            try await publisher.publish(messages)
+            try await publisher.publish(eventMessage(job: job, event: split.event, encoder: encoder))
+            return .split(shards: split.shards.count)
+        }
+    }
+
+    private func publishFailure(_ failure: JobSplitFailure, job: JobMessage) async throws {
+        try await publisher.publish(eventMessage(job: job, event: JobSplitter.failedEvent(failure), encoder: MessageCoding.encoder()))
+    }
+
+    private func eventMessage(job: JobMessage, event: PansibleEvent, encoder: JSONEncoder) throws -> OutgoingMessage {
+        let batch = EventBatch(jobUUID: job.jobUUID, source: "splitter", events: [event])
+        return OutgoingMessage(
+            exchange: Topology.eventsExchange, routingKey: batch.routingKey, body: Array(try encoder.encode(batch)), messageID: batch.messageID)
+    }
+
+    /// A job message that cannot be read: when its uuid can be, the job gets a `job_failed` event and the
+    /// message is acked; otherwise the message is dead-lettered for inspection.
+    private func rejectUndecodable(_ delivery: Delivery, error: any Error, logger: Logger) async {
+        struct JobIdentity: Decodable {
+            var jobUUID: UUID
+            enum CodingKeys: String, CodingKey { case jobUUID = "job_uuid" }
+        }
+        failedCounter.increment()
+        if let identity = try? MessageCoding.decode(JobIdentity.self, from: delivery.body) {
+            let failure = JobSplitFailure(.invalidOptions, "the job message cannot be read: \(error)")
+            let batch = EventBatch(jobUUID: identity.jobUUID, source: "splitter", events: [JobSplitter.failedEvent(failure)])
+            do {
+                try await publisher.publish(
+                    OutgoingMessage(
+                        exchange: Topology.eventsExchange, routingKey: batch.routingKey, body: MessageCoding.encode(batch),
+                        messageID: batch.messageID))
+                try await delivery.ack()
+                logger.warning("undecodable job failed", metadata: ["job.uuid": "\(identity.jobUUID)", "error": "\(error)"])
+                return
+            } catch {
+                logger.error("could not report an undecodable job", metadata: ["error": "\(error)"])
+            }
+        }
+        logger.error("undecodable job message dead-lettered", metadata: ["error": "\(error)", "amqp.message_id": "\(delivery.messageID ?? "")"])
+        try? await delivery.reject()
+    }
+}
+
+/// Declares a pool's shard queue (idempotent).
+protocol ShardQueueDeclaring: Sendable {
+    func declareShardQueue(pool: String) async throws
+}
+
+/// Declares pool queues on the broker, once per pool per process.
+actor AMQPShardQueues: ShardQueueDeclaring {
+    let client: AMQPClient
+    let deliveryLimit: Int
+    private var declared: Set<String> = [Topology.defaultPool]
+
+    init(client: AMQPClient, deliveryLimit: Int) {
+        self.client = client
+        self.deliveryLimit = deliveryLimit
+    }
+
+    func declareShardQueue(pool: String) async throws {
+        guard !declared.contains(pool) else { return }
+        try await client.declare(.pansible(pools: [pool], deliveryLimit: deliveryLimit))
+        declared.insert(pool)
+    }
+}

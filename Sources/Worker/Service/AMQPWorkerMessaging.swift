@@ -1,0 +1,16 @@
+import Shared
+
+/// The worker's messaging over an `AMQPClient`.
+struct AMQPWorkerMessaging: WorkerMessaging {
+    let client: AMQPClient
+
+    var publisher: any MessagePublishing { client }
+
+    func shards(pool: String, prefetch: Int) async throws -> AsyncThrowingStream<Delivery, any Error> {
+        try await client.consume(queue: Topology.shardsQueue(pool: pool), prefetch: prefetch)
+    }
+
+    func control() async throws -> AsyncThrowingStream<Delivery, any Error> {
+        try await client.subscribe(exchange: Topology.controlExchange, bindingKeys: [""], autoAck: false, prefetch: 100).deliveries
+    }
+}

@@ -1,0 +1,110 @@
+import Logging
+import ServiceLifecycle
+import Shared
+
+/// Consumes the pool's shard queue and runs up to `concurrency` shards at once (the prefetch), acking each
+/// shard once every event of its run is confirmed.
+///
+/// On graceful shutdown it stops starting shards (a delivery arriving now goes back to the queue) and
+/// finishes the ones it runs, keeping the consumer, whose channel their acks need, open until the last one
+/// is settled. An undecodable shard is rejected (dead-lettered).
+struct ShardService: Service {
+    let messaging: any WorkerMessaging
+    let runner: ShardRunner
+    let pool: String
+    let concurrency: Int
+    let metrics: WorkerMetrics
+    let logger: Logger
+
+    func run() async throws {
+        let deliveries = try await messaging.shards(pool: pool, prefetch: concurrency)
+        logger.info("consuming shards", metadata: ["pool": "\(pool)", "concurrency": "\(concurrency)"])
+        let running = RunningShards()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                try await withThrowingDiscardingTaskGroup { shards in
+                    for try await delivery in deliveries {
+                        guard await running.tryStart() else {
+                            try? await delivery.nack(requeue: true)
+                            continue
+                        }
+                        shards.addTask {
+                            await handle(delivery)
+                            await running.finish()
+                        }
+                    }
+                }
+            }
+            group.addTask {
+                try await gracefulShutdown()
+                logger.info("no longer taking shards; finishing the running ones")
+                await running.stopAndWaitUntilIdle()
+            }
+            // Either the deliveries ended (the client shut down) or a graceful shutdown found nothing left
+            // running: end the other task, which ends the consumer.
+            try await group.next()
+            group.cancelAll()
+        }
+    }
+
+    func handle(_ delivery: Delivery) async {
+        let shard: ShardMessage
+        do {
+            shard = try MessageCoding.decode(ShardMessage.self, from: delivery.body)
+        } catch {
+            logger.error(
+                "undecodable shard message rejected",
+                metadata: ["amqp.message_id": "\(delivery.messageID ?? "")", "error": "\(error)"])
+            do { try await delivery.reject() } catch { logger.warning("cannot reject a shard message", metadata: ["error": "\(error)"]) }
+            return
+        }
+        metrics.running.increment()
+        let outcome = await runner.run(shard, attempt: delivery.deliveryCount + 1)
+        metrics.running.decrement()
+        metrics.record(outcome)
+        do {
+            if outcome.delivered {
+                try await delivery.ack()
+            } else {
+                try await delivery.nack(requeue: true)
+            }
+        } catch {
+            // The channel is gone: the broker redelivers the shard and its next run supersedes this one.
+            logger.warning(
+                "cannot settle a shard delivery",
+                metadata: ["job.uuid": "\(shard.jobUUID.uuidString.lowercased())", "shard.index": "\(shard.index)", "error": "\(error)"])
+        }
+    }
+}
+
+/// Counts the shards being run and, once stopping, tells when none is left.
+actor RunningShards {
+    private var running = 0
+    private var stopping = false
+    private var idleWaiters: [CheckedContinuation<Void, Never>] = []
+
+    /// Counts a new shard in, unless the service is stopping.
+    func tryStart() -> Bool {
+        guard !stopping else { return false }
+        running += 1
+        return true
+    }
+
+    func finish() {
+        running -= 1
+        if running == 0 && stopping { resumeWaiters() }
+    }
+
+    /// Refuses new shards from now on and returns once the running ones are done.
+    func stopAndWaitUntilIdle() async {
+        stopping = true
+        guard running > 0 else { return }
+        await withCheckedContinuation { idleWaiters.append($0) }
+    }
+
+    private func resumeWaiters() {
+        let waiters = idleWaiters
+        idleWaiters = []
+        waiters.forEach { $0.resume() }
+    }
+}

@@ -1,0 +1,92 @@
+import Foundation
+import Logging
+import Prometheus
+import ServiceLifecycle
+import Shared
+
+/// Composes the worker: a shard consumer and a control consumer over `messaging`, plus any services the
+/// messaging needs to run (the AMQP client), in one `ServiceGroup` that stops gracefully on SIGTERM/SIGINT.
+///
+/// `extraServices` run first and stop last, so the shard consumer can still publish and ack while it
+/// finishes its running shards.
+func buildWorker(
+    configuration: PansibleConfiguration, logger: Logger, messaging: any WorkerMessaging, extraServices: [any Service] = [],
+    readinessChecks: [any ReadinessCheck] = []
+) throws -> ServiceGroup {
+    let worker = configuration.worker
+    var serviceLogger = logger
+    serviceLogger[metadataKey: "worker.id"] = "\(worker.workerID)"
+    let registry = CancellationRegistry()
+    let runner = try makeShardRunner(configuration: configuration, logger: serviceLogger, publisher: messaging.publisher, registry: registry)
+    let metricsRegistry = PrometheusCollectorRegistry()
+    let metrics = WorkerMetrics(registry: metricsRegistry)
+    let shards = ShardService(
+        messaging: messaging, runner: runner, pool: worker.pool, concurrency: worker.concurrency, metrics: metrics, logger: serviceLogger)
+    let control = ControlService(messaging: messaging, registry: registry, logger: serviceLogger)
+    let operationsLogger = serviceLogger
+    let operations = OperationsServer.make(
+        name: "pansible-worker", address: worker.address, checks: readinessChecks, registry: metricsRegistry, logger: serviceLogger,
+        onServerRunning: { port in operationsLogger.info("health and metrics listening", metadata: ["port": "\(port)"]) })
+    let services: [ServiceGroupConfiguration.ServiceConfiguration] =
+        extraServices.map { .init(service: $0) } + [
+            .init(service: operations), .init(service: control), .init(service: shards, successTerminationBehavior: .gracefullyShutdownGroup),
+        ]
+    return ServiceGroup(
+        configuration: ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: serviceLogger))
+}
+
+/// The shard runner as the worker wires it (also used to run one shard from a file).
+func makeShardRunner(
+    configuration: PansibleConfiguration, logger: Logger, publisher: any MessagePublishing, registry: CancellationRegistry
+) throws -> ShardRunner {
+    let worker = configuration.worker
+    let pluginDirectory = try CallbackPluginLocator.locate(configured: worker.callbackPlugins)
+    let sealer = try configuration.gateway.secretKey.map { try CredentialSealer(base64Key: $0) }
+    let environment = ProcessInfo.processInfo.environment
+    let childEnvironment = environment.filter { !$0.key.hasPrefix("PANSIBLE_") }
+    return ShardRunner(
+        configuration: worker, sealer: sealer,
+        repositories: RepositoryCache(
+            directory: URL(fileURLWithPath: worker.workDirectory).standardizedFileURL.path + "/repos",
+            environment: childEnvironment.merging(worker.environment) { _, new in new }, logger: logger),
+        publisher: publisher,
+        mitogen: MitogenSupport(ansiblePlaybook: worker.ansiblePlaybook, environment: childEnvironment, logger: logger),
+        pluginDirectory: pluginDirectory, registry: registry, baseEnvironment: environment, logger: logger)
+}
+
+/// Finds the directory holding the callback plugin `pansible.py`.
+enum CallbackPluginLocator {
+    static func locate(configured: String?) throws -> String {
+        var candidates: [String] = []
+        if let configured {
+            candidates = [configured]
+        } else {
+            candidates.append(FileManager.default.currentDirectoryPath + "/callback_plugins")
+            let executable = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath()
+            // .build/<config>/pansible-worker -> the package root, or <prefix>/bin -> <prefix>/share/pansible.
+            var directory = executable.deletingLastPathComponent()
+            for _ in 0..<4 {
+                candidates.append(directory.path + "/callback_plugins")
+                candidates.append(directory.path + "/share/pansible/callback_plugins")
+                directory = directory.deletingLastPathComponent()
+            }
+            candidates.append("/usr/share/pansible/callback_plugins")
+        }
+        for candidate in candidates where FileManager.default.fileExists(atPath: candidate + "/pansible.py") {
+            return URL(fileURLWithPath: candidate).standardizedFileURL.path
+        }
+        throw ConfigurationError(key: "worker.callback_plugins", message: "no pansible.py in \(candidates.joined(separator: ", "))")
+    }
+}
+
+/// The worker over the AMQP broker of `configuration.amqp`: declares Pansible's topology with this
+/// worker's pool, consumes `pansible.shards.<pool>` and its own queue on the control fanout.
+func buildWorker(configuration: PansibleConfiguration, logger: Logger) throws -> ServiceGroup {
+    let client = try AMQPClient(
+        configuration: configuration.amqp,
+        topology: .pansible(pools: [configuration.worker.pool], deliveryLimit: configuration.amqp.deliveryLimit),
+        connectionName: "pansible-worker \(configuration.worker.workerID)", logger: logger)
+    return try buildWorker(
+        configuration: configuration, logger: logger, messaging: AMQPWorkerMessaging(client: client), extraServices: [client],
+        readinessChecks: [ClosureReadinessCheck(name: "amqp") { client.isConnected }])
+}

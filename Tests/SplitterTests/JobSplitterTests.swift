@@ -1,0 +1,89 @@
+import Foundation
+import Shared
+import Testing
+
+@testable import Splitter
+
+@Suite struct JobSplitterTests {
+    static let inventory = """
+        all:
+          vars: {a: 1}
+          children:
+            web:
+              hosts:
+                web[01:05]:
+              vars: {role: web}
+            db:
+              hosts:
+                db-[a:c]:
+        """
+
+    static func job(hosts: String = inventory, vars: String? = "web:\n  doc: 1\n", options: JobOptions = JobOptions()) -> JobMessage {
+        JobMessage(
+            jobUUID: UUID(uuidString: "6E63A20F-E1D9-47CC-84AE-CF5BD46D4161")!, jobID: 172, env: "alpha",
+            playbook: PlaybookSpec(id: 3, name: "site", gitRepo: "/srv/repo", entry: "site.yml", ref: "main"),
+            inventory: InventorySpec(id: 5, name: "example", env: "alpha", version: "1", hosts: hosts, vars: vars), options: options,
+            createdAt: Date(timeIntervalSince1970: 0))
+    }
+
+    @Test(arguments: [
+        (10, nil as Int?, nil as Int?, 4, [0..<4, 4..<8, 8..<10]), (10, 3, nil, 50, [0..<4, 4..<7, 7..<10]), (2, 5, nil, 50, [0..<1, 1..<2]),
+        (10, nil, 0, 4, [0..<10]), (10, 1, 3, 4, [0..<10]), (7, nil, 7, 4, [0..<7]), (1, nil, nil, 50, [0..<1]),
+    ])
+    func plansCut(_ count: Int, _ shards: Int?, _ size: Int?, _ defaultSize: Int, _ ranges: [Range<Int>]) throws {
+        #expect(try ShardPlan.cut(hostCount: count, shards: shards, shardSize: size, defaultShardSize: defaultSize).ranges == ranges)
+    }
+
+    @Test func splitsByNameWithPinnedCommit() throws {
+        let commit = String(repeating: "ab", count: 20)
+        let split = try JobSplitter(defaultShardSize: 3).split(Self.job(), commit: commit).get()
+        #expect(split.shards.count == 3)
+        #expect(split.shards.map(\.hosts) == [["db-a", "db-b", "db-c"], ["web01", "web02", "web03"], ["web04", "web05"]])
+        #expect(split.shards.map(\.messageID) == (0..<3).map { "job/6e63a20f-e1d9-47cc-84ae-cf5bd46d4161/shard/\($0)" })
+        #expect(split.shards.allSatisfy { $0.playbook.commit == commit && $0.count == 3 && $0.pool == "default" })
+        #expect(split.shards[1].groupVars == .object(["web": .object(["doc": .int(1)])]))
+        #expect(split.shards[0].groupVars == nil)
+        let data = try #require(split.event.data)
+        #expect(split.event.type == PipelineEventType.jobSplit)
+        #expect(data["shard_count"] == .int(3) && data["host_count"] == .int(8))
+        #expect(data["shards"]?.arrayValue?[2]["hosts"] == .array([.string("web04"), .string("web05")]))
+    }
+
+    @Test func splittingTwiceGivesTheSameShards() throws {
+        let splitter = JobSplitter(defaultShardSize: 2)
+        let first = try splitter.split(Self.job(), commit: "c").get()
+        let second = try splitter.split(Self.job(), commit: "c").get()
+        #expect(first.shards == second.shards)
+    }
+
+    @Test func limitSelectsHosts() throws {
+        let split = try JobSplitter(defaultShardSize: 50).split(Self.job(options: JobOptions(limit: "web:!~web0[12]")), commit: "c").get()
+        #expect(split.shards.map(\.hosts) == [["web03", "web04", "web05"]])
+    }
+
+    @Test func badInventoryFailsWithWhere() throws {
+        let result = JobSplitter(defaultShardSize: 50).split(Self.job(hosts: "all:\n  hosts:\n    5:\n"), commit: "c")
+        guard case .failure(let failure) = result else {
+            Issue.record("split a bad inventory")
+            return
+        }
+        #expect(failure.code == .invalidInventory)
+        let event = JobSplitter.failedEvent(failure)
+        #expect(event.type == PipelineEventType.jobFailed && event.id == "failed")
+        #expect(event.data?["line"] == .int(3) && event.data?["column"] == .int(5) && event.data?["document"] == .string("hosts"))
+    }
+
+    @Test func emptyLimitAndBadOptionsFail() {
+        let splitter = JobSplitter(defaultShardSize: 50)
+        guard case .failure(let empty) = splitter.split(Self.job(options: JobOptions(limit: "nothing*")), commit: "c") else {
+            Issue.record("split to no host")
+            return
+        }
+        #expect(empty.code == .noHosts)
+        guard case .failure(let options) = splitter.split(Self.job(options: JobOptions(shards: 0)), commit: "c") else {
+            Issue.record("split into zero shards")
+            return
+        }
+        #expect(options.code == .invalidOptions)
+    }
+}
