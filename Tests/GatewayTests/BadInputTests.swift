@@ -44,8 +44,8 @@ struct BadInputTests {
         ),
         Case(
             name: "YAML syntax error in vars", path: "/api/v1/inventory",
-            body: #"{\#(validInventory), "vars": "all:\n  a: 1\n b: 2\n"}"#,
-            status: .badRequest, code: "yaml_syntax", field: "vars", line: 3, column: 2
+            body: #"{\#(validInventory), "vars": "all:\n  x: [1, 2\n"}"#,
+            status: .badRequest, code: "yaml_syntax", field: "vars", line: 3, column: 1
         ),
         Case(
             name: "hosts not a mapping", path: "/api/v1/inventory", body: #"{"name": "i", "env": "alpha", "version": "1", "hosts": "- a\n- b\n"}"#,
