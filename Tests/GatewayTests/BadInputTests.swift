@@ -2,8 +2,8 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Shared
-import Testing
 import TestSupport
+import Testing
 
 @testable import Gateway
 
@@ -29,8 +29,12 @@ struct BadInputTests {
         Case(name: "malformed JSON", path: "/api/v1/inventory", body: #"{"name": "x""#, status: .badRequest, code: "invalid_json"),
         Case(name: "empty body", path: "/api/v1/playbook", body: "", status: .badRequest, code: "invalid_json"),
         Case(name: "not an object", path: "/api/v1/app", body: "[1, 2]", status: .badRequest, code: "invalid_json"),
-        Case(name: "missing field", path: "/api/v1/inventory", body: #"{"name": "i", "env": "alpha", "version": "1"}"#, status: .badRequest, code: "missing_field", field: "hosts"),
-        Case(name: "wrong type", path: "/api/v1/inventory", body: #"{"name": 5, "env": "alpha", "version": "1", "hosts": "all: {}"}"#, status: .badRequest, code: "wrong_type", field: "name"),
+        Case(
+            name: "missing field", path: "/api/v1/inventory", body: #"{"name": "i", "env": "alpha", "version": "1"}"#, status: .badRequest,
+            code: "missing_field", field: "hosts"),
+        Case(
+            name: "wrong type", path: "/api/v1/inventory", body: #"{"name": 5, "env": "alpha", "version": "1", "hosts": "all: {}"}"#,
+            status: .badRequest, code: "wrong_type", field: "name"),
         Case(name: "empty string", path: "/api/v1/app", body: #"{"appid": "  "}"#, status: .badRequest, code: "invalid_field", field: "appid"),
         Case(name: "null required field", path: "/api/v1/app", body: #"{"appid": null}"#, status: .badRequest, code: "missing_field", field: "appid"),
         Case(
@@ -40,8 +44,8 @@ struct BadInputTests {
         ),
         Case(
             name: "YAML syntax error in vars", path: "/api/v1/inventory",
-            body: #"{\#(validInventory), "vars": "all:\n  a: 1\n b: 2\n"}"#,
-            status: .badRequest, code: "yaml_syntax", field: "vars", line: 3, column: 2
+            body: #"{\#(validInventory), "vars": "all:\n  x: [1, 2\n"}"#,
+            status: .badRequest, code: "yaml_syntax", field: "vars", line: 3, column: 1
         ),
         Case(
             name: "hosts not a mapping", path: "/api/v1/inventory", body: #"{"name": "i", "env": "alpha", "version": "1", "hosts": "- a\n- b\n"}"#,
@@ -59,23 +63,43 @@ struct BadInputTests {
             name: "bad git_repo", path: "/api/v1/playbook", body: #"{"name": "p", "git_repo": "ext::sh -c evil", "entry": "site.yml"}"#,
             status: .badRequest, code: "invalid_field", field: "git_repo"
         ),
-        Case(name: "unknown playbook", path: "/api/v1/job", body: #"{"env": "alpha", "playbook_id": 424242, "inventory_id": 1}"#, status: .notFound, code: "not_found", field: "playbook_id"),
-        Case(name: "playbook_id as string", path: "/api/v1/job", body: #"{"env": "alpha", "playbook_id": "1", "inventory_id": 1}"#, status: .badRequest, code: "wrong_type", field: "playbook_id"),
-        Case(name: "verbosity out of range", path: "/api/v1/job", body: #"{"env": "a", "playbook_id": 1, "inventory_id": 1, "verbosity": 7}"#, status: .badRequest, code: "invalid_field", field: "verbosity"),
-        Case(name: "shard_size and shards", path: "/api/v1/job", body: #"{"env": "a", "playbook_id": 1, "inventory_id": 1, "shard_size": 5, "shards": 2}"#, status: .badRequest, code: "invalid_field", field: "shards"),
-        Case(name: "extra_vars not an object", path: "/api/v1/job", body: #"{"env": "a", "playbook_id": 1, "inventory_id": 1, "extra_vars": [1]}"#, status: .badRequest, code: "wrong_type", field: "extra_vars"),
-        Case(name: "tags of numbers", path: "/api/v1/job", body: #"{"env": "a", "playbook_id": 1, "inventory_id": 1, "tags": [1]}"#, status: .badRequest, code: "wrong_type", field: "tags"),
-        Case(name: "bad pool", path: "/api/v1/job", body: #"{"env": "a", "playbook_id": 1, "inventory_id": 1, "pool": "a b"}"#, status: .badRequest, code: "invalid_field", field: "pool"),
+        Case(
+            name: "unknown playbook", path: "/api/v1/job", body: #"{"env": "alpha", "playbook_id": 424242, "inventory_id": 1}"#, status: .notFound,
+            code: "not_found", field: "playbook_id"),
+        Case(
+            name: "playbook_id as string", path: "/api/v1/job", body: #"{"env": "alpha", "playbook_id": "1", "inventory_id": 1}"#,
+            status: .badRequest, code: "wrong_type", field: "playbook_id"),
+        Case(
+            name: "verbosity out of range", path: "/api/v1/job", body: #"{"env": "a", "playbook_id": 1, "inventory_id": 1, "verbosity": 7}"#,
+            status: .badRequest, code: "invalid_field", field: "verbosity"),
+        Case(
+            name: "shard_size and shards", path: "/api/v1/job",
+            body: #"{"env": "a", "playbook_id": 1, "inventory_id": 1, "shard_size": 5, "shards": 2}"#, status: .badRequest, code: "invalid_field",
+            field: "shards"),
+        Case(
+            name: "extra_vars not an object", path: "/api/v1/job", body: #"{"env": "a", "playbook_id": 1, "inventory_id": 1, "extra_vars": [1]}"#,
+            status: .badRequest, code: "wrong_type", field: "extra_vars"),
+        Case(
+            name: "tags of numbers", path: "/api/v1/job", body: #"{"env": "a", "playbook_id": 1, "inventory_id": 1, "tags": [1]}"#,
+            status: .badRequest, code: "wrong_type", field: "tags"),
+        Case(
+            name: "bad pool", path: "/api/v1/job", body: #"{"env": "a", "playbook_id": 1, "inventory_id": 1, "pool": "a b"}"#, status: .badRequest,
+            code: "invalid_field", field: "pool"),
         Case(name: "unknown inventory", method: .get, path: "/api/v1/inventory/987654", status: .notFound, code: "not_found"),
         Case(name: "non-numeric id", method: .get, path: "/api/v1/playbook/abc", status: .notFound, code: "not_found"),
         Case(name: "unknown job", method: .get, path: "/api/v1/job/0b7c4b3e-5b7a-4c1e-9a55-3f3f1c2b1a00", status: .notFound, code: "not_found"),
         Case(name: "job id not a uuid", method: .get, path: "/api/v1/job/result/42", status: .notFound, code: "not_found"),
-        Case(name: "unknown app link", path: "/api/v1/app/playbook", body: #"{"app_id": 5, "playbook_id": 6}"#, status: .notFound, code: "not_found", field: "app_id"),
+        Case(
+            name: "unknown app link", path: "/api/v1/app/playbook", body: #"{"app_id": 5, "playbook_id": 6}"#, status: .notFound, code: "not_found",
+            field: "app_id"),
         Case(name: "unknown route", method: .get, path: "/api/v1/nothing", status: .notFound, code: "route_not_found"),
         Case(name: "wrong method", method: .patch, path: "/api/v1/inventory", status: .methodNotAllowed, code: "method_not_allowed"),
-        Case(name: "wrong method with a parameter", method: .post, path: "/api/v1/inventory/3", status: .methodNotAllowed, code: "method_not_allowed"),
+        Case(
+            name: "wrong method with a parameter", method: .post, path: "/api/v1/inventory/3", status: .methodNotAllowed, code: "method_not_allowed"),
         Case(name: "bad list parameter", method: .get, path: "/api/v1/jobs?limit=0", status: .badRequest, code: "invalid_parameter", field: "limit"),
-        Case(name: "bad status filter", method: .get, path: "/api/v1/jobs?status=done", status: .badRequest, code: "invalid_parameter", field: "status"),
+        Case(
+            name: "bad status filter", method: .get, path: "/api/v1/jobs?status=done", status: .badRequest, code: "invalid_parameter", field: "status"
+        ),
     ]
 
     @Test(arguments: cases)

@@ -3,8 +3,8 @@ import Hummingbird
 import HummingbirdTesting
 import PostgresNIO
 import Shared
-import Testing
 import TestSupport
+import Testing
 
 @testable import Gateway
 
@@ -116,7 +116,8 @@ struct InventoryRoutesTests {
     }
 
     @Test func multipartPartsAreSplitAtTheBoundary() throws {
-        let body = "--b\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\none\r\ntwo\r\n--b\r\nContent-Disposition: form-data; name=\"f\"; filename=\"x.yml\"\r\nContent-Type: text/plain\r\n\r\n--not-a-boundary\r\n--b--\r\n"
+        let body =
+            "--b\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\none\r\ntwo\r\n--b\r\nContent-Disposition: form-data; name=\"f\"; filename=\"x.yml\"\r\nContent-Type: text/plain\r\n\r\n--not-a-boundary\r\n--b--\r\n"
         let form = try MultipartForm(data: Data(body.utf8), boundary: "b")
         #expect(form.parts.map(\.name) == ["a", "f"])
         #expect(form.text("a") == "one\r\ntwo")

@@ -3,8 +3,8 @@ import Hummingbird
 import HummingbirdTesting
 import PostgresNIO
 import Shared
-import Testing
 import TestSupport
+import Testing
 
 @testable import Gateway
 
@@ -83,7 +83,9 @@ struct JobRoutesTests {
             let inventory = try await fixtures.inventory()
             let uuids = try await withThrowingTaskGroup(of: JSONValue?.self) { group in
                 for _ in 0..<8 {
-                    group.addTask { try await fixtures.job(playbook: playbook, inventory: inventory, headers: [.idempotencyKey: "same"]).json["uuid"] }
+                    group.addTask {
+                        try await fixtures.job(playbook: playbook, inventory: inventory, headers: [.idempotencyKey: "same"]).json["uuid"]
+                    }
                 }
                 var all: Set<JSONValue?> = []
                 for try await uuid in group { all.insert(uuid) }
@@ -98,7 +100,8 @@ struct JobRoutesTests {
     @Test func theEnvMustMatchTheInventory() async throws {
         try await GatewayTestApp.withApp { client, _ in
             let fixtures = Fixtures(client: client)
-            let job = try await fixtures.job(playbook: try await fixtures.playbook(), inventory: try await fixtures.inventory(env: "prod"), env: "alpha")
+            let job = try await fixtures.job(
+                playbook: try await fixtures.playbook(), inventory: try await fixtures.inventory(env: "prod"), env: "alpha")
             #expect(job.status == .badRequest)
             #expect(job.json["error", "code"] == "env_mismatch")
             #expect(job.json["error", "field"] == "env")
@@ -148,7 +151,7 @@ struct JobRoutesTests {
             repeat {
                 let page = try await client.api("/api/v1/jobs?limit=2" + (cursor.map { "&cursor=\($0)" } ?? ""), method: .get).json()
                 seen += page["jobs"]?.arrayValue?.compactMap { $0["uuid"]?.stringValue } ?? []
-                cursor = page["next_cursor"]?.stringValue
+                cursor = page["next"]?.stringValue
             } while cursor != nil
             #expect(seen == launched.reversed())
 

@@ -2,8 +2,8 @@ import Foundation
 import HummingbirdTesting
 import PostgresNIO
 import Shared
-import Testing
 import TestSupport
+import Testing
 
 @testable import Gateway
 
@@ -15,7 +15,10 @@ struct SeedExampleTests {
         try await GatewayTestApp.withApp(publisher: publisher) { client, postgres in
             let inventory = try await client.create(
                 "/api/v1/inventory",
-                ["name": "example_inventory", "env": "alpha", "version": "0.0.1", "hosts": .string(SeedExample.hosts), "vars": .string(SeedExample.vars)]
+                [
+                    "name": "example_inventory", "env": "alpha", "version": "0.0.1", "hosts": .string(SeedExample.hosts),
+                    "vars": .string(SeedExample.vars),
+                ]
             )
             #expect(inventory.status == .created)
             let inventoryID = try #require(inventory.json["id"]?.intValue)

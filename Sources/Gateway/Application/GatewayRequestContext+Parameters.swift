@@ -22,7 +22,9 @@ extension Request {
     func queryInt(_ name: String, default defaultValue: Int64? = nil, range: ClosedRange<Int64>) throws(APIError) -> Int64? {
         guard let text = uri.queryParameters.get(name), !text.isEmpty else { return defaultValue }
         guard let value = Int64(text), range.contains(value) else {
-            throw APIError(.badRequest, code: "invalid_parameter", message: "\(name) must be an integer between \(range.lowerBound) and \(range.upperBound)", field: name)
+            throw APIError(
+                .badRequest, code: "invalid_parameter", message: "\(name) must be an integer between \(range.lowerBound) and \(range.upperBound)",
+                field: name)
         }
         return value
     }

@@ -15,7 +15,8 @@ enum JSONResponse {
         } catch {
             // JSONValue and the API's own types always encode; keep the answer well-formed regardless.
             data = Data(#"{"error":{"code":"internal","message":"could not encode the response"}}"#.utf8)
-            return Response(status: .internalServerError, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+            return Response(
+                status: .internalServerError, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
         }
         var fields = headers
         fields[.contentType] = "application/json"

@@ -39,8 +39,10 @@ struct InventoryChecker: Sendable {
         if error.code == .syntax {
             var message = "\(field): YAML syntax error"
             if let line = error.line, let column = error.column { message += " at line \(line), column \(column)" }
-            return APIError(.badRequest, code: "yaml_syntax", message: "\(message): \(error.message)", field: field, line: error.line, column: error.column)
+            return APIError(
+                .badRequest, code: "yaml_syntax", message: "\(message): \(error.message)", field: field, line: error.line, column: error.column)
         }
-        return APIError(.badRequest, code: "invalid_inventory", message: "\(field): \(error.message)", field: field, line: error.line, column: error.column)
+        return APIError(
+            .badRequest, code: "invalid_inventory", message: "\(field): \(error.message)", field: field, line: error.line, column: error.column)
     }
 }

@@ -154,7 +154,8 @@ struct JobLauncher: Sendable {
             """,
             logger: logger
         )
-        for try await (id, uuid, env, playbookID, inventoryID, status, same) in rows.decode((Int64, UUID, String, Int64?, Int64?, String, Bool).self) {
+        for try await (id, uuid, env, playbookID, inventoryID, status, same) in rows.decode((Int64, UUID, String, Int64?, Int64?, String, Bool).self)
+        {
             guard same else {
                 throw APIError(
                     .unprocessableContent, code: "idempotency_key_reused",

@@ -19,8 +19,10 @@ struct ErrorMiddleware: RouterMiddleware {
             return try translate(error, request: request, context: context).response(from: request, context: context)
         } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
             // A concurrent request stored the same unique value first.
-            return try APIError(.conflict, code: "already_exists", message: "a conflicting record exists: \(error.serverInfo?[.detail] ?? "unique value taken")")
-                .response(from: request, context: context)
+            return try APIError(
+                .conflict, code: "already_exists", message: "a conflicting record exists: \(error.serverInfo?[.detail] ?? "unique value taken")"
+            )
+            .response(from: request, context: context)
         } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23503" {
             // A referenced record was deleted while this request ran.
             return try APIError(.conflict, code: "reference_gone", message: "a referenced record no longer exists")

@@ -120,7 +120,9 @@ struct OutboxRelay: Service {
                         where exchange == Topology.controlExchange
                     {
                         // Nobody listens for control messages: nothing runs that could be canceled.
-                        guard let index = pending.firstIndex(where: { $0.1.messageID == messageID }) else { throw MessagingError.unroutable(exchange: exchange, routingKey: routingKey, messageID: messageID) }
+                        guard let index = pending.firstIndex(where: { $0.1.messageID == messageID }) else {
+                            throw MessagingError.unroutable(exchange: exchange, routingKey: routingKey, messageID: messageID)
+                        }
                         dropped[pending[index].0] = "unroutable: no queue bound to \(exchange)"
                         pending.remove(at: index)
                     }

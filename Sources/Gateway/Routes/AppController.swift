@@ -118,7 +118,8 @@ struct AppController {
 
     @Sendable func delete(_ request: Request, context: GatewayRequestContext) async throws -> Response {
         let id = try context.id(of: "app")
-        try await ResourceDeletion.delete(table: "apps", jobColumn: "app_id", id: id, what: "app", postgres: services.postgres, logger: context.logger)
+        try await ResourceDeletion.delete(
+            table: "apps", jobColumn: "app_id", id: id, what: "app", postgres: services.postgres, logger: context.logger)
         return Response(status: .noContent)
     }
 

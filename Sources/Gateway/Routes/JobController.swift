@@ -90,13 +90,15 @@ struct JobController {
             """,
             logger: logger
         ).decode((Int64, Int64, Int64, Int64, Int64).self) {
-            object["hosts"] = ["summarized": .int(total), "ok": .int(ok), "failed": .int(failed), "unreachable": .int(unreachable), "changed": .int(changed)]
+            object["hosts"] = [
+                "summarized": .int(total), "ok": .int(ok), "failed": .int(failed), "unreachable": .int(unreachable), "changed": .int(changed),
+            ]
         }
         object["shards"] = .array(shards)
         return JSONResponse.make(value: .object(object))
     }
 
-    /// Newest first; `limit` (default 50, at most 500) and `cursor` (the `next_cursor` of the previous page);
+    /// Newest first; `limit` (default 50, at most 500) and `cursor` (the `next` of the previous page);
     /// filters `status`, `env`, `app` (app id).
     @Sendable func list(_ request: Request, context: GatewayRequestContext) async throws -> Response {
         let limit = try request.queryInt("limit", default: 50, range: 1...500) ?? 50
@@ -130,7 +132,7 @@ struct JobController {
             jobs.append(Self.json(row))
             lastID = row.0
         }
-        return JSONResponse.make(value: ["jobs": .array(jobs), "next_cursor": more ? .from(lastID.map(String.init)) : .null])
+        return JSONResponse.make(value: ["jobs": .array(jobs), "next": more ? .from(lastID.map(String.init)) : .null])
     }
 
     /// Cancels a job (202 with the job's state; 409 when it is already finished).

@@ -60,7 +60,8 @@ struct ResultController {
         return JSONResponse.make(value: .object([:]))
     }
 
-    /// Stored events in arrival order: `after` (a `seq`, the `next_cursor` of the previous page), `limit`
+    /// Stored events in arrival order, each the stored event (the `PansibleEvent` JSON) with its `seq`,
+    /// `shard_index`, `run_id` and `attempt`: `after` (a `seq`, the `next` of the previous page), `limit`
     /// (default 100, at most 1000), filters `host`, `type`, `failed`, `shard`.
     @Sendable func events(_ request: Request, context: GatewayRequestContext) async throws -> Response {
         let uuid = try context.jobUUID()
@@ -73,7 +74,7 @@ struct ResultController {
         try await requireJob(uuid, context: context)
         let rows = try await services.postgres.query(
             """
-            SELECT seq, payload::text FROM events
+            SELECT seq, (jsonb_build_object('seq', seq, 'shard_index', shard_index, 'run_id', run_id, 'attempt', attempt) || payload)::text FROM events
             WHERE job_uuid = \(uuid) AND seq > \(after)
               AND (\(host)::text IS NULL OR host = \(host)) AND (\(type)::text IS NULL OR type = \(type))
               AND (\(failed)::bool IS NULL OR failed = \(failed)) AND (\(shard)::int8 IS NULL OR shard_index = \(shard))
@@ -86,11 +87,11 @@ struct ResultController {
         var last: Int64 = after
         for try await (seq, payload) in rows.decode((Int64, String).self) {
             if count > 0 { text += "," }
-            text += #"{"seq":\#(seq),"event":\#(payload)}"#
+            text += payload
             count += 1
             last = seq
         }
-        text += #"],"next_cursor":\#(count == Int(limit) ? "\"\(last)\"" : "null")}"#
+        text += #"],"next":\#(count == Int(limit) ? "\"\(last)\"" : "null")}"#
         return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 

@@ -8,14 +8,18 @@ import Testing
 struct Fixtures {
     let client: any TestClientProtocol
 
-    func inventory(name: String = "web", env: String = "alpha", version: String = "1", hosts: String = "all:\n  hosts:\n    a:\n    b:\n") async throws -> Int64 {
-        let response = try await client.create("/api/v1/inventory", ["name": .string(name), "env": .string(env), "version": .string(version), "hosts": .string(hosts)])
+    func inventory(name: String = "web", env: String = "alpha", version: String = "1", hosts: String = "all:\n  hosts:\n    a:\n    b:\n")
+        async throws -> Int64
+    {
+        let response = try await client.create(
+            "/api/v1/inventory", ["name": .string(name), "env": .string(env), "version": .string(version), "hosts": .string(hosts)])
         try #require(response.status == .created, "\(response.json)")
         return try #require(response.json["id"]?.intValue)
     }
 
     func playbook(name: String = "site") async throws -> Int64 {
-        let response = try await client.create("/api/v1/playbook", ["name": .string(name), "git_repo": "https://example.com/repo.git", "entry": "site.yml"])
+        let response = try await client.create(
+            "/api/v1/playbook", ["name": .string(name), "git_repo": "https://example.com/repo.git", "entry": "site.yml"])
         try #require(response.status == .created, "\(response.json)")
         return try #require(response.json["id"]?.intValue)
     }

@@ -1,0 +1,42 @@
+import Foundation
+import Logging
+import PostgresNIO
+import Prometheus
+import ServiceLifecycle
+import ServiceLifecycleTestKit
+import Shared
+import TestSupport
+import Testing
+
+@testable import Gateway
+
+@Suite(.enabled(if: TestServices.available))
+struct GracefulShutdownTests {
+    @Test func theGatewayMigratesRelaysAndStopsOnGracefulShutdown() async throws {
+        var logger = Logger(label: "test.shutdown")
+        logger.logLevel = .error
+        let database = try await TestServices.createDatabase()
+        defer { Task { try? await TestServices.dropDatabase(database.name) } }
+        let configuration = try GatewayTestApp.configuration(databaseURL: database.url)
+        let publisher = RecordingPublisher()
+        let group = try buildGateway(configuration: configuration, logger: logger, registry: PrometheusCollectorRegistry(), publisher: publisher)
+        try await testGracefulShutdown { trigger in
+            try await withThrowingTaskGroup(of: Void.self) { tasks in
+                tasks.addTask { try await group.run() }
+                try await TestServices.withPostgresClient(url: database.url) { postgres in
+                    let migrated = await TestServices.eventually(timeout: .seconds(30)) {
+                        (try? await postgres.query("SELECT count(*) FROM schema_migrations").decode(Int.self).first { _ in true })
+                            == Migration.all.count
+                    }
+                    #expect(migrated)
+                    try await postgres.query(
+                        "INSERT INTO outbox (exchange, routing_key, message_id, body) VALUES ('pansible.jobs', 'job', 'job/x', convert_to('{}', 'UTF8'))"
+                    )
+                }
+                #expect(await publisher.waitForCount(1).map(\.messageID) == ["job/x"])
+                trigger.triggerGracefulShutdown()
+                try await tasks.waitForAll()
+            }
+        }
+    }
+}

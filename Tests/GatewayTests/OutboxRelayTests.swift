@@ -1,0 +1,97 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import PostgresNIO
+import Shared
+import TestSupport
+import Testing
+
+@testable import Gateway
+
+@Suite(.enabled(if: TestServices.available))
+struct OutboxRelayTests {
+    static let logger = Logger(label: "test.outbox")
+
+    static func withMigratedDatabase(_ body: @Sendable (PostgresClient) async throws -> Void) async throws {
+        let database = try await TestServices.createDatabase()
+        do {
+            try await TestServices.withPostgresClient(url: database.url) { postgres in
+                try await Migrator(client: postgres, logger: logger).migrate()
+                try await body(postgres)
+            }
+            try await TestServices.dropDatabase(database.name)
+        } catch {
+            try? await TestServices.dropDatabase(database.name)
+            throw error
+        }
+    }
+
+    static func insertRows(_ count: Int, postgres: PostgresClient) async throws {
+        try await postgres.query(
+            """
+            INSERT INTO outbox (exchange, routing_key, message_id, body)
+            SELECT \(Topology.jobsExchange), \(Topology.jobsRoutingKey), 'job/' || n, convert_to('{}', 'UTF8') FROM generate_series(1, \(count)) AS n
+            """
+        )
+    }
+
+    static func unpublished(_ postgres: PostgresClient) async throws -> Int64 {
+        try await postgres.query("SELECT count(*) FROM outbox WHERE published_at IS NULL").decode(Int64.self).first { _ in true } ?? -1
+    }
+
+    @Test func rowsWaitWhileThePublisherFailsAndGoOutInOrderAfterwards() async throws {
+        try await Self.withMigratedDatabase { postgres in
+            try await Self.insertRows(30, postgres: postgres)
+            let publisher = RecordingPublisher(failing: true)
+            var settings = OutboxRelay.Settings()
+            settings.batchSize = 8
+            settings.maximumBackoff = .milliseconds(200)
+            let relay = OutboxRelay(postgres: postgres, publisher: publisher, signal: OutboxSignal(), settings: settings, logger: Self.logger)
+            let task = Task { try await relay.run() }
+            defer { task.cancel() }
+            try await Task.sleep(for: .milliseconds(500))
+            #expect(try await Self.unpublished(postgres) == 30)
+            #expect(await publisher.published.isEmpty)
+
+            await publisher.setFailing(false)
+            let done = try await TestServices.eventually(timeout: .seconds(20)) { try await Self.unpublished(postgres) == 0 }
+            #expect(done)
+            let ids = await publisher.published.map(\.messageID)
+            #expect(ids == (1...30).map { "job/\($0)" })
+        }
+    }
+
+    @Test func severalRelaysPublishEachRowOnce() async throws {
+        try await Self.withMigratedDatabase { postgres in
+            try await Self.insertRows(400, postgres: postgres)
+            // One shared record of every publish, a little slow so that the relays overlap.
+            let publisher = RecordingPublisher()
+            await publisher.setDelay(.milliseconds(5))
+            var settings = OutboxRelay.Settings()
+            settings.batchSize = 20
+            let tasks = (0..<3).map { _ in
+                let relay = OutboxRelay(postgres: postgres, publisher: publisher, signal: OutboxSignal(), settings: settings, logger: Self.logger)
+                return Task { try await relay.run() }
+            }
+            defer { for task in tasks { task.cancel() } }
+            let done = try await TestServices.eventually(timeout: .seconds(30)) { try await Self.unpublished(postgres) == 0 }
+            #expect(done)
+            let ids = await publisher.published.map(\.messageID)
+            #expect(ids.count == 400)
+            #expect(Set(ids).count == 400)
+        }
+    }
+
+    @Test func theSignalWakesAWaitingRelayAndIsRememberedOnce() async throws {
+        let signal = OutboxSignal()
+        await signal.notify()
+        let clock = ContinuousClock()
+        let immediate = await clock.measure { await signal.wait(timeout: .seconds(30)) }
+        #expect(immediate < .seconds(10))
+        let woken = Task { await clock.measure { await signal.wait(timeout: .seconds(30)) } }
+        try await Task.sleep(for: .milliseconds(100))
+        await signal.notify()
+        #expect(await woken.value < .seconds(10))
+    }
+}
