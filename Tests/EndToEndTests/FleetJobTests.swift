@@ -128,7 +128,7 @@ struct FleetJobTests {
             let page = try await stack.api("GET", "/api/v1/job/\(uuid)/events?limit=500" + (cursor.map { "&after=\($0)" } ?? "")).object
             let events = (page["events"] as? [[String: Any]] ?? []).compactMap { $0["event"] as? [String: Any] }
             runnerEvents += events.filter { ["runner_on_ok", "runner_on_failed", "runner_on_skipped", "runner_on_unreachable"].contains($0["type"] as? String ?? "") }.count
-            cursor = page["next_cursor"] as? String
+            cursor = page["next"] as? String
         } while cursor != nil
         let counted = expected.values.reduce(0) { $0 + $1.ok + $1.failed + $1.skipped + $1.unreachable + $1.ignored }
         #expect(runnerEvents == counted)
