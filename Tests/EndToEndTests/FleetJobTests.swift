@@ -126,7 +126,7 @@ struct FleetJobTests {
         var cursor: String? = nil
         repeat {
             let page = try await stack.api("GET", "/api/v1/job/\(uuid)/events?limit=500" + (cursor.map { "&after=\($0)" } ?? "")).object
-            let events = (page["events"] as? [[String: Any]] ?? []).compactMap { $0["event"] as? [String: Any] }
+            let events = page["events"] as? [[String: Any]] ?? []
             runnerEvents += events.filter { ["runner_on_ok", "runner_on_failed", "runner_on_skipped", "runner_on_unreachable"].contains($0["type"] as? String ?? "") }.count
             cursor = page["next"] as? String
         } while cursor != nil
