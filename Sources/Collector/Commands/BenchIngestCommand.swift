@@ -26,6 +26,9 @@ struct BenchIngestCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Hosts per shard.")
     var hosts: Int = 50
 
+    @Option(name: .long, help: "The collector's collector.batch_size (default: the configuration's default).")
+    var collectorBatchSize: Int?
+
     @Option(name: .long, help: "The broker (a virtual host of its own: its events queue is consumed).")
     var amqpURL: String = ProcessInfo.processInfo.environment["PANSIBLE_AMQP_URL"] ?? "amqp://guest:guest@127.0.0.1:5672/"
 
@@ -52,8 +55,9 @@ struct BenchIngestCommand: AsyncParsableCommand {
     }
 
     private func measure(databaseURL: String, logger: Logger) async throws {
-        let configuration = try PansibleConfiguration(
-            source: ConfigurationSource(values: ["amqp.url": amqpURL, "database.url": databaseURL, "ws_port": "127.0.0.1:0"]))
+        var values = ["amqp.url": amqpURL, "database.url": databaseURL, "ws_port": "127.0.0.1:0"]
+        if let collectorBatchSize { values["collector.batch_size"] = String(collectorBatchSize) }
+        let configuration = try PansibleConfiguration(source: ConfigurationSource(values: values))
         let job = BenchJob(shards: shards, hosts: hosts, events: events, eventsPerBatch: batch)
         let batches = job.batches()
         let total = batches.reduce(0) { $0 + $1.events.count }
@@ -125,7 +129,8 @@ struct BenchIngestCommand: AsyncParsableCommand {
             }
             let copyRate = Double(total) / Self.double(copyTime)
             print(
-                "ingest: collector \(Int(ingestRate)) events/s (\(Self.seconds(ingestTime)) s, job \(status)), target >= 20000"
+                "ingest: collector \(Int(ingestRate)) events/s (\(Self.seconds(ingestTime)) s, batch_size \(configuration.collector.batchSize), "
+                    + "job \(status)), target >= 20000"
             )
             print("ingest: raw COPY \(Int(copyRate)) rows/s (\(Self.seconds(copyTime)) s)")
             print("ingest: collector / raw COPY = \(String(format: "%.2f", ingestRate / copyRate))x, target >= 0.3x")
