@@ -44,14 +44,18 @@ func buildCollector(
     ]
     if options.ingest {
         parts.append(
-            EventIngestionService(consumer: messaging.consumer, store: store, configuration: collector, metrics: metrics, logger: logger, onCommit: onCommit)
+            EventIngestionService(
+                consumer: messaging.consumer, store: store, configuration: collector, metrics: metrics, logger: logger, onCommit: onCommit)
         )
-        let deadLetterWriter = BatchWriter(store: store, metrics: metrics, logger: logger, onCommit: onCommit, shouldStop: { Task.isShuttingDownGracefully })
+        let deadLetterWriter = BatchWriter(
+            store: store, metrics: metrics, logger: logger, onCommit: onCommit, shouldStop: { Task.isShuttingDownGracefully })
         parts.append(DeadLetterService(consumer: messaging.consumer, writer: deadLetterWriter, metrics: metrics, logger: logger))
     }
     return ServiceGroup(
         configuration: .init(
-            services: [.init(service: client)] + messaging.services.map { .init(service: $0) } + [.init(service: CollectorService(client: client, parts: parts, logger: logger))],
+            services: [.init(service: client)] + messaging.services.map { .init(service: $0) } + [
+                .init(service: CollectorService(client: client, parts: parts, logger: logger))
+            ],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger
         )

@@ -1,5 +1,5 @@
-import Shared
 import ServiceLifecycle
+import Shared
 
 /// The broker side of a collector: the consumer of the events and dead-letter queues, the live queue, and
 /// whatever services keep them running (the AMQP client).

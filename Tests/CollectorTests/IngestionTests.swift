@@ -66,7 +66,9 @@ import Testing
                     try await publisher.publish(([scenario.split] + scenario.run(shard: 0)).map(CollectorHarness.message))
                     // What the broker does with a shard message past its delivery limit.
                     try await publisher.publish(
-                        OutgoingMessage(exchange: Topology.deadLetterExchange, routingKey: "default", body: try MessageCoding.encode(shard), messageID: shard.messageID)
+                        OutgoingMessage(
+                            exchange: Topology.deadLetterExchange, routingKey: "default", body: try MessageCoding.encode(shard),
+                            messageID: shard.messageID)
                     )
                 }
                 let finished = await TestServices.eventually(timeout: .seconds(60)) {

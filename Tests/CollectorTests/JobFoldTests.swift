@@ -111,7 +111,9 @@ import Testing
         let deadLetter = EventBatch(
             jobUUID: scenario.jobUUID, source: "collector", shardIndex: 1,
             events: [
-                PansibleEvent(id: "shard/1/dead-lettered", type: PipelineEventType.shardError, data: .object(["reason": .string("dead-lettered after 5 deliveries")]))
+                PansibleEvent(
+                    id: "shard/1/dead-lettered", type: PipelineEventType.shardError,
+                    data: .object(["reason": .string("dead-lettered after 5 deliveries")]))
             ]
         )
         let (events, runs) = Self.stateEvents([scenario.split] + scenario.run(shard: 0) + [deadLetter])

@@ -44,16 +44,19 @@ import Testing
             let serving = try CollectorHarness.configuration(amqpURL: amqpURL, databaseURL: databaseURL)
             try await CollectorHarness.withCollector(configuration: storing) { a in
                 // The second collector stores nothing: its subscriber's live events come only from its own live queue.
-                try await CollectorHarness.withCollector(configuration: serving, options: CollectorOptions(ingest: false, statusPollInterval: .milliseconds(200))) { b in
+                try await CollectorHarness.withCollector(
+                    configuration: serving, options: CollectorOptions(ingest: false, statusPollInterval: .milliseconds(200))
+                ) { b in
                     try await CollectorHarness.withPublisher(amqpURL: amqpURL) { publisher in
                         let before = Task { try await CollectorHarness.subscribe(port: b.port, job: scenario.jobUUID) }
                         #expect(await TestServices.eventually(timeout: .seconds(20)) { b.metric("pansible_collector_subscribers") == 1 })
                         try await Task.sleep(for: .milliseconds(300))
                         try await publisher.publish(first.map(CollectorHarness.message))
                         let firstCount = first.reduce(0) { $0 + $1.events.count }
-                        #expect(await TestServices.eventually(timeout: .seconds(30)) {
-                            (try? await TestDatabase.count(client, job: scenario.jobUUID).events) == firstCount
-                        })
+                        #expect(
+                            await TestServices.eventually(timeout: .seconds(30)) {
+                                (try? await TestDatabase.count(client, job: scenario.jobUUID).events) == firstCount
+                            })
                         let during = Task { try await CollectorHarness.subscribe(port: a.port, job: scenario.jobUUID) }
                         #expect(await TestServices.eventually(timeout: .seconds(20)) { a.metric("pansible_collector_subscribers") == 1 })
                         try await Task.sleep(for: .milliseconds(300))

@@ -60,7 +60,8 @@ import Testing
             // Kill it twice while it works through the backlog, then let a third run finish.
             for round in 0..<2 {
                 let before = try await Self.totalCount(box)
-                let process = try ServiceProcess(binary: "pansible-collector", environment: environment, logDirectory: logs, name: "collector-\(round)")
+                let process = try ServiceProcess(
+                    binary: "pansible-collector", environment: environment, logDirectory: logs, name: "collector-\(round)")
                 _ = await TestServices.eventually(timeout: .seconds(60)) { ((try? await Self.totalCount(box)) ?? 0) > before }
                 await process.stop(signal: SIGKILL)
                 if try await Self.totalCount(box) < expected { kills += 1 }

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// A job over 100 local hosts in 4 shards, one host failing and one unreachable, through the whole stack,
 /// compared with plain `ansible-playbook` on the same inventory and playbook.
@@ -78,7 +78,8 @@ struct FleetJobTests {
         try hosts.write(to: plainDirectory.appendingPathComponent("hosts.yml"), atomically: true, encoding: .utf8)
         try "rack: 3\n".write(to: plainDirectory.appendingPathComponent("group_vars/odd.yml"), atomically: true, encoding: .utf8)
         let plainOutput = try PlaybookRepository.run(
-            "ansible-playbook", ["-i", plainDirectory.appendingPathComponent("hosts.yml").path, repository.url.appendingPathComponent("site.yml").path, "-f", "20"],
+            "ansible-playbook",
+            ["-i", plainDirectory.appendingPathComponent("hosts.yml").path, repository.url.appendingPathComponent("site.yml").path, "-f", "20"],
             in: plainDirectory, environment: ["ANSIBLE_STDOUT_CALLBACK": "default", "ANSIBLE_NOCOLOR": "1", "ANSIBLE_HOST_KEY_CHECKING": "false"])
         let expected = RecapStats.parse(recapOf: plainOutput)
         #expect(expected.count == 100)
@@ -127,7 +128,10 @@ struct FleetJobTests {
         repeat {
             let page = try await stack.api("GET", "/api/v1/job/\(uuid)/events?limit=500" + (cursor.map { "&after=\($0)" } ?? "")).object
             let events = page["events"] as? [[String: Any]] ?? []
-            runnerEvents += events.filter { ["runner_on_ok", "runner_on_failed", "runner_on_skipped", "runner_on_unreachable"].contains($0["type"] as? String ?? "") }.count
+            runnerEvents +=
+                events.filter {
+                    ["runner_on_ok", "runner_on_failed", "runner_on_skipped", "runner_on_unreachable"].contains($0["type"] as? String ?? "")
+                }.count
             cursor = page["next"] as? String
         } while cursor != nil
         let counted = expected.values.reduce(0) { $0 + $1.ok + $1.failed + $1.skipped + $1.unreachable + $1.ignored }

@@ -1,8 +1,8 @@
 import Foundation
 import HummingbirdWSClient
 import Logging
-import Testing
 import TestSupport
+import Testing
 
 /// The original README's whole flow with its own request bodies: inventory, playbook, app and its links,
 /// job, then the job's result and its live progress over WebSocket.
@@ -100,7 +100,8 @@ struct SeedFlowTests {
             "ansible-playbook", ["-i", "hosts.yml", repository.url.appendingPathComponent("some_playbook.yml").path], in: plain,
             environment: ["ANSIBLE_STDOUT_CALLBACK": "default", "ANSIBLE_NOCOLOR": "1", "ANSIBLE_HOST_KEY_CHECKING": "false"])
         let expected = RecapStats.parse(recapOf: output)
-        #expect(Set(expected.keys) == ["localhost", "foo.example3.com", "foo.example4.com", "foo.example5.com", "one.example.com", "two.example.com"])
+        #expect(
+            Set(expected.keys) == ["localhost", "foo.example3.com", "foo.example4.com", "foo.example5.com", "one.example.com", "two.example.com"])
 
         // The seed's result shape, every host once.
         let result = try await stack.api("GET", "/api/v1/job/result/\(uuid)")

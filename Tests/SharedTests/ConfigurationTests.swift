@@ -31,7 +31,8 @@ import Testing
         let error = #expect(throws: ConfigurationError.self) {
             try PansibleConfiguration(source: ConfigurationSource(values: ["collector.batch_size": "many"]))
         }
-        #expect(error?.description == "configuration error: collector.batch_size (env PANSIBLE_COLLECTOR_BATCH_SIZE): expected an integer, got 'many'")
+        #expect(
+            error?.description == "configuration error: collector.batch_size (env PANSIBLE_COLLECTOR_BATCH_SIZE): expected an integer, got 'many'")
     }
 
     @Test func missingExplicitFileIsAnError() {

@@ -3,8 +3,8 @@ import Logging
 import Prometheus
 import ServiceLifecycle
 import Shared
-import Testing
 import TestSupport
+import Testing
 
 @testable import Splitter
 
@@ -95,7 +95,8 @@ struct SplitterServiceTests {
     }
 
     static func jobMessage(_ job: JobMessage) throws -> OutgoingMessage {
-        OutgoingMessage(exchange: Topology.jobsExchange, routingKey: Topology.jobsRoutingKey, body: try MessageCoding.encode(job), messageID: job.messageID)
+        OutgoingMessage(
+            exchange: Topology.jobsExchange, routingKey: Topology.jobsRoutingKey, body: try MessageCoding.encode(job), messageID: job.messageID)
     }
 
     /// Runs the splitter's service group on a private virtual host with a client for the test.

@@ -23,7 +23,8 @@ import Testing
             secret: CredentialSecret(sshPrivateKey: "k", vaultPassword: "v", username: "deploy"), mitogenStrategies: nil)
         #expect(
             invocation.arguments == [
-                "play/site.yml", "-i", "/w/runs/r/inventory/inventory.json", "-e", "@/w/runs/r/extra_vars.json", "--tags", "one,two", "--skip-tags", "three",
+                "play/site.yml", "-i", "/w/runs/r/inventory/inventory.json", "-e", "@/w/runs/r/extra_vars.json", "--tags", "one,two", "--skip-tags",
+                "three",
                 "--check", "--diff", "-vvv", "--forks", "7", "--private-key", "/w/runs/r/private/ssh_key", "--user", "deploy",
                 "--vault-password-file", "/w/runs/r/private/vault_password",
             ])

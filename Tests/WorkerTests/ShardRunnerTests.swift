@@ -289,7 +289,8 @@ import Testing
             let outcome = await runner.run(shard, attempt: 1)
             #expect(outcome.finalEvent == PipelineEventType.shardFinished)
             let events = try await publisher.events()
-            let finished = try #require(events.last { $0.type == PipelineEventType.shardFinished && $0.id.contains(outcome.runID.uuidString.lowercased()) })
+            let finished = try #require(
+                events.last { $0.type == PipelineEventType.shardFinished && $0.id.contains(outcome.runID.uuidString.lowercased()) })
             // Without Mitogen installed (or compatible) the run is plain, and says so.
             #expect(finished.data?["mitogen"]?.boolValue == (jobSetting != false && available))
             #expect(HostCounts.stats(from: finished.data?["stats"]).values.map(\.ok) == [2, 2])

@@ -22,7 +22,8 @@ struct BenchJob {
             jobUUID: jobUUID, source: "splitter",
             events: [
                 PansibleEvent(
-                    id: "split", type: PipelineEventType.jobSplit, data: JobSplitData(shardCount: shards, hostCount: shards * hosts, shards: assignment).json)
+                    id: "split", type: PipelineEventType.jobSplit,
+                    data: JobSplitData(shardCount: shards, hostCount: shards * hosts, shards: assignment).json)
             ])
         return [split] + (0..<shards).flatMap { run(shard: $0) }
     }
@@ -42,7 +43,8 @@ struct BenchJob {
         let playUUID = UUID().uuidString.lowercased()
         events.append(
             PansibleEvent(
-                id: "shard/\(shard)/run/\(runID.uuidString.lowercased())/started", type: PipelineEventType.shardStarted, counter: next(), timestamp: time(),
+                id: "shard/\(shard)/run/\(runID.uuidString.lowercased())/started", type: PipelineEventType.shardStarted, counter: next(),
+                timestamp: time(),
                 data: .object([
                     "run_id": .string(runID.uuidString.lowercased()), "attempt": .int(1), "worker_id": .string("worker-\(shard % 4)"),
                     "shard_index": .int(Int64(shard)), "hosts": .int(Int64(hosts)),
@@ -86,7 +88,8 @@ struct BenchJob {
                         id: UUID().uuidString.lowercased(), type: fails ? "runner_on_failed" : "runner_on_ok", counter: next(), parentUUID: taskUUID,
                         host: name, play: "webservers", playUUID: playUUID, task: taskName, taskUUID: taskUUID, taskAction: "ansible.builtin.command",
                         timestamp: time(), startedAt: started, endedAt: time(), duration: 0.0038, ignoreErrors: fails ? false : nil, result: result,
-                        stdout: fails ? "fatal: [\(name)]: FAILED! => non-zero return code" : (task % 3 == 0 ? "changed: [\(name)]" : "ok: [\(name)]")))
+                        stdout: fails ? "fatal: [\(name)]: FAILED! => non-zero return code" : (task % 3 == 0 ? "changed: [\(name)]" : "ok: [\(name)]")
+                    ))
                 var hostStats = stats[name] ?? HostStats()
                 if fails { hostStats.failures += 1 } else { hostStats.ok += 1 }
                 if !fails && task % 3 == 0 { hostStats.changed += 1 }

@@ -44,7 +44,9 @@ struct BenchIngestCommand: AsyncParsableCommand {
         components.path = "/\(name)"
         let benchURL = components.url!.absoluteString
 
-        try await Self.withClient(url: adminURL, logger: logger) { try await $0.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"), logger: logger) }
+        try await Self.withClient(url: adminURL, logger: logger) {
+            try await $0.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"), logger: logger)
+        }
         do {
             try await measure(databaseURL: benchURL, logger: logger)
         } catch {

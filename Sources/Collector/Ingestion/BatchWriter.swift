@@ -35,7 +35,7 @@ struct BatchWriter: Sendable {
                 }
                 await onCommit(outcome)
                 return
-            } catch where Self.isContentError(error) {
+            } catch  where Self.isContentError(error) {
                 if items.count > 1 {
                     logger.warning("the database refused a batch; writing its messages one by one", metadata: ["error": "\(Self.describe(error))"])
                     for item in items {
@@ -45,7 +45,10 @@ struct BatchWriter: Sendable {
                     metrics.poisonMessages.increment()
                     logger.error(
                         "event message refused by the database; dead-lettering it",
-                        metadata: ["amqp.message_id": "\(item.delivery.messageID ?? "")", "job.uuid": "\(item.batch.batch.jobUUID)", "error": "\(Self.describe(error))"]
+                        metadata: [
+                            "amqp.message_id": "\(item.delivery.messageID ?? "")", "job.uuid": "\(item.batch.batch.jobUUID)",
+                            "error": "\(Self.describe(error))",
+                        ]
                     )
                     await settle(item.delivery, reject: true)
                 }

@@ -26,7 +26,8 @@ struct CollectorMetrics: Sendable {
         laggingSubscribers = counter("lagging_subscribers", "Subscribers disconnected for falling too far behind.")
         subscribers = registry.makeGauge(
             descriptor: MetricNameDescriptor(
-                namespace: "pansible", subsystem: "collector", metricName: "subscribers", unitName: "", helpText: "Connected WebSocket progress subscribers."
+                namespace: "pansible", subsystem: "collector", metricName: "subscribers", unitName: "",
+                helpText: "Connected WebSocket progress subscribers."
             )
         )
     }

@@ -24,7 +24,9 @@ struct DeadLetterService: Service {
             if let batch = Self.event(for: delivery) {
                 logger.warning(
                     "dead-lettered pipeline message recorded",
-                    metadata: ["amqp.message_id": "\(delivery.messageID ?? "")", "job.uuid": "\(batch.jobUUID)", "event.type": "\(batch.events[0].type)"]
+                    metadata: [
+                        "amqp.message_id": "\(delivery.messageID ?? "")", "job.uuid": "\(batch.jobUUID)", "event.type": "\(batch.events[0].type)",
+                    ]
                 )
                 do {
                     await writer.write([(delivery, try IncomingBatch(batch: batch))])

@@ -117,7 +117,8 @@ struct JobStateWriter {
                     ])
                 )
                 if let attempt = shard.currentAttempt {
-                    supersededRecords.append(.object(["job_uuid": .string(jobText), "shard_index": .int(Int64(shard.index)), "attempt": .int(Int64(attempt))]))
+                    supersededRecords.append(
+                        .object(["job_uuid": .string(jobText), "shard_index": .int(Int64(shard.index)), "attempt": .int(Int64(attempt))]))
                 }
                 if let summary = shard.summary, let runID = shard.summaryRunID, let attempt = shard.currentAttempt {
                     for (host, stats) in summary {

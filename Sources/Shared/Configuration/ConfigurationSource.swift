@@ -58,7 +58,8 @@ public struct ConfigurationSource: Sendable {
                 try flatten(value, prefix: prefix.isEmpty ? name : "\(prefix).\(name)", into: &values)
             }
         case .scalar(let scalar):
-            if scalar.tag.rawValue == Tag.Name.null.rawValue || (scalar.style == .plain && ["", "~", "null", "Null", "NULL"].contains(scalar.string)) {
+            if scalar.tag.rawValue == Tag.Name.null.rawValue || (scalar.style == .plain && ["", "~", "null", "Null", "NULL"].contains(scalar.string))
+            {
                 return
             }
             values[prefix] = scalar.string
@@ -129,7 +130,9 @@ public struct ConfigurationSource: Sendable {
     /// A byte size such as `10485760`, `10MiB`, `512KiB` or `1GiB`.
     public func byteSize(_ key: String, default defaultValue: Int) throws -> Int {
         guard let text = raw(key)?.trimmingCharacters(in: .whitespaces) else { return defaultValue }
-        let units: [(String, Int)] = [("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10), ("GB", 1_000_000_000), ("MB", 1_000_000), ("KB", 1000), ("B", 1)]
+        let units: [(String, Int)] = [
+            ("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10), ("GB", 1_000_000_000), ("MB", 1_000_000), ("KB", 1000), ("B", 1),
+        ]
         for (suffix, factor) in units where text.hasSuffix(suffix) {
             if let number = Int(text.dropLast(suffix.count).trimmingCharacters(in: .whitespaces)), number > 0 {
                 return number * factor

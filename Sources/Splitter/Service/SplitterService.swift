@@ -86,7 +86,8 @@ struct SplitterService: Service {
     /// Publishes the job's shards and `job_split` event, or its `job_failed` event; returns what happened.
     func split(_ job: JobMessage, logger: Logger) async throws -> Outcome {
         guard job.schema <= JobMessage.currentSchema else {
-            let failure = JobSplitFailure(.invalidOptions, "job message schema \(job.schema) is newer than this splitter's \(JobMessage.currentSchema)")
+            let failure = JobSplitFailure(
+                .invalidOptions, "job message schema \(job.schema) is newer than this splitter's \(JobMessage.currentSchema)")
             try await publishFailure(failure, job: job)
             return .failed(failure.message)
         }

@@ -2,6 +2,7 @@ import Foundation
 import HummingbirdWSClient
 import Logging
 import NIOConcurrencyHelpers
+import PostgresNIO
 import Prometheus
 import ServiceLifecycle
 import Shared
@@ -85,11 +86,14 @@ enum CollectorHarness {
     }
 
     static func message(_ batch: EventBatch) throws -> OutgoingMessage {
-        OutgoingMessage(exchange: Topology.eventsExchange, routingKey: batch.routingKey, body: try MessageCoding.encode(batch), messageID: batch.messageID)
+        OutgoingMessage(
+            exchange: Topology.eventsExchange, routingKey: batch.routingKey, body: try MessageCoding.encode(batch), messageID: batch.messageID)
     }
 
     /// Runs `body` with a private vhost and a fresh migrated database.
-    static func withServices<T: Sendable>(_ body: @Sendable (_ amqpURL: String, _ databaseURL: URL, _ client: PostgresClientBox) async throws -> T) async throws -> T {
+    static func withServices<T: Sendable>(_ body: @Sendable (_ amqpURL: String, _ databaseURL: URL, _ client: PostgresClientBox) async throws -> T)
+        async throws -> T
+    {
         let amqpURL = try TestServices.createVirtualHost()
         defer { TestServices.deleteVirtualHost(url: amqpURL) }
         return try await TestDatabase.with { client, url in
@@ -114,8 +118,6 @@ enum CollectorHarness {
         texts.compactMap { (try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [String: Any] }
     }
 }
-
-import PostgresNIO
 
 /// A database client handed to test bodies.
 struct PostgresClientBox: Sendable {

@@ -42,12 +42,14 @@ struct JobScenario {
             return counter
         }
         let base = Date(timeIntervalSince1970: 1_800_000_000)
-        events.append(PansibleEvent(id: "shard/\(shard)/run/\(runID)/started", type: PipelineEventType.shardStarted, counter: next(), timestamp: base))
+        events.append(
+            PansibleEvent(id: "shard/\(shard)/run/\(runID)/started", type: PipelineEventType.shardStarted, counter: next(), timestamp: base))
         events.append(PansibleEvent(id: UUID().uuidString, type: "playbook_on_start", counter: next(), timestamp: base))
         events.append(PansibleEvent(id: UUID().uuidString, type: "playbook_on_play_start", counter: next(), play: "all", timestamp: base))
         for task in 0..<tasks {
             events.append(
-                PansibleEvent(id: UUID().uuidString, type: "playbook_on_task_start", counter: next(), play: "all", task: "task \(task)", timestamp: base)
+                PansibleEvent(
+                    id: UUID().uuidString, type: "playbook_on_task_start", counter: next(), play: "all", task: "task \(task)", timestamp: base)
             )
             for host in shards[shard] {
                 let fails = failingHosts.contains(host) && task == tasks - 1
@@ -55,7 +57,8 @@ struct JobScenario {
                     PansibleEvent(
                         id: UUID().uuidString, type: fails ? "runner_on_failed" : "runner_on_ok", counter: next(), host: host, play: "all",
                         task: "task \(task)", taskAction: "command", timestamp: base.addingTimeInterval(Double(counter)),
-                        ignoreErrors: fails ? false : nil, result: .object(["changed": .bool(task == 0), "msg": .string("line\twith\\tab\nand newline")]),
+                        ignoreErrors: fails ? false : nil,
+                        result: .object(["changed": .bool(task == 0), "msg": .string("line\twith\\tab\nand newline")]),
                         stdout: "ok: [\(host)]"
                     )
                 )

@@ -49,7 +49,8 @@ enum TestDatabase {
         for try await (host, ok, changed, failures, unreachable, skipped, rescued, ignored, _) in rows.decode(
             (String, Int, Int, Int, Int, Int, Int, Int, Int).self
         ) {
-            result[host] = HostStats(ok: ok, changed: changed, failures: failures, unreachable: unreachable, skipped: skipped, rescued: rescued, ignored: ignored)
+            result[host] = HostStats(
+                ok: ok, changed: changed, failures: failures, unreachable: unreachable, skipped: skipped, rescued: rescued, ignored: ignored)
         }
         return result
     }

@@ -2,7 +2,7 @@ import Foundation
 import TestSupport
 
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// The whole pipeline as separate processes — gateway, splitter, collector and workers, the built binaries —

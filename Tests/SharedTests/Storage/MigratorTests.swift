@@ -1,10 +1,10 @@
 import Foundation
 import Logging
 import PostgresNIO
+import TestSupport
 import Testing
 
 @testable import Shared
-import TestSupport
 
 @Suite(.enabled(if: TestServices.available))
 struct MigratorTests {

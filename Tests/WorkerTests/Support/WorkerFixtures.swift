@@ -63,8 +63,10 @@ enum WorkerFixtures {
               retries: 3
               delay: 0
               when: inventory_hostname == 'host01'
+            # Long enough that Ansible's first async_status check (itself slow on a loaded machine) finds
+            # the job still running, so a poll event is emitted.
             - name: in the background
-              ansible.builtin.command: sleep 3
+              ansible.builtin.command: sleep 10
               async: 30
               poll: 1
               when: inventory_hostname == 'host01'
