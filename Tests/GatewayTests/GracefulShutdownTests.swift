@@ -10,7 +10,7 @@ import Testing
 
 @testable import Gateway
 
-@Suite(.enabled(if: TestServices.available))
+@Suite(.enabled(if: TestServices.available), .timeLimit(.minutes(5)))
 struct GracefulShutdownTests {
     @Test func theGatewayMigratesRelaysAndStopsOnGracefulShutdown() async throws {
         var logger = Logger(label: "test.shutdown")
@@ -24,11 +24,11 @@ struct GracefulShutdownTests {
             try await withThrowingTaskGroup(of: Void.self) { tasks in
                 tasks.addTask { try await group.run() }
                 try await TestServices.withPostgresClient(url: database.url) { postgres in
-                    let migrated = await TestServices.eventually(timeout: .seconds(30)) {
+                    let migrated = await TestServices.eventually(timeout: .seconds(120)) {
                         (try? await postgres.query("SELECT count(*) FROM schema_migrations").decode(Int.self).first { _ in true })
                             == Migration.all.count
                     }
-                    #expect(migrated)
+                    try #require(migrated)
                     try await postgres.query(
                         "INSERT INTO outbox (exchange, routing_key, message_id, body) VALUES ('pansible.jobs', 'job', 'job/x', convert_to('{}', 'UTF8'))"
                     )
