@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import TestSupport
 import Testing
 
 @testable import Shared
@@ -12,25 +13,12 @@ enum AMQPTestSupport {
     static let enabled: Bool = {
         if ProcessInfo.processInfo.environment["PANSIBLE_TEST_SERVICES"] != nil { return true }
         let port = url.port ?? 5672
-        let reachable = canConnect(host: url.host ?? "127.0.0.1", port: port)
+        let reachable = TestServices.isListening(url: url.absoluteString)
         if !reachable {
             print("AMQP tests skipped: no RabbitMQ at \(url.host ?? "127.0.0.1"):\(port) and PANSIBLE_TEST_SERVICES is unset")
         }
         return reachable
     }()
-
-    static func canConnect(host: String, port: Int) -> Bool {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { return false }
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        guard inet_pton(AF_INET, host == "localhost" ? "127.0.0.1" : host, &address.sin_addr) == 1 else { return false }
-        return withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
-        }
-    }
 
     static func configuration(reconnectMaxDelay: Double = 1, confirmWindow: Int = 500) -> AMQPConfiguration {
         AMQPConfiguration(url: url, heartbeat: 10, confirmWindow: confirmWindow, deliveryLimit: 5, reconnectMaxDelay: reconnectMaxDelay)
