@@ -6,7 +6,7 @@ struct CollectorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pansible-collector",
         abstract: "Stores job events and serves live progress.",
-        subcommands: [ServeCommand.self, BenchIngestCommand.self],
+        subcommands: [ServeCommand.self, BenchIngestCommand.self, BenchLiveCommand.self],
         defaultSubcommand: ServeCommand.self
     )
 }

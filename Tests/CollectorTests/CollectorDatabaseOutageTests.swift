@@ -10,7 +10,7 @@ import Testing
 @Suite(.enabled(if: TestServices.available), .serialized) struct CollectorDatabaseOutageTests {
     @Test func aPostgreSQLOutageDuringIngestionLosesNothing() async throws {
         try await CollectorHarness.withServices { amqpURL, databaseURL, box in
-            let scenarios = ResilienceTests.backlog(jobs: 2, hostsPerShard: 10, shards: 3)
+            let scenarios = CollectorRestartTests.backlog(jobs: 2, hostsPerShard: 10, shards: 3, tasks: 5)
             for scenario in scenarios { try await TestDatabase.insertJob(scenario.jobUUID, client: box.client) }
             let batches = scenarios.flatMap { $0.allBatches() }
             let expected = batches.reduce(0) { $0 + $1.events.count }
@@ -19,7 +19,7 @@ import Testing
             try await CollectorHarness.withCollector(configuration: configuration) { collector in
                 try await CollectorHarness.withPublisher(amqpURL: amqpURL) { publisher in
                     try await publisher.publish(batches[..<half].map(CollectorHarness.message))
-                    _ = await TestServices.eventually(timeout: .seconds(30)) { ((try? await ResilienceTests.totalCount(box)) ?? 0) > 0 }
+                    _ = await TestServices.eventually(timeout: .seconds(30)) { ((try? await CollectorRestartTests.totalCount(box)) ?? 0) > 0 }
                     try await ServicesScript.run(["stop-postgres"])
                     do {
                         // The rest arrives while the database is down; the collector holds it unacked.
@@ -31,12 +31,14 @@ import Testing
                     }
                     try await ServicesScript.run(["start-postgres"])
                 }
-                let done = await TestServices.eventually(timeout: .seconds(120)) { ((try? await ResilienceTests.totalCount(box)) ?? 0) >= expected }
+                let done = await TestServices.eventually(timeout: .seconds(120)) {
+                    ((try? await CollectorRestartTests.totalCount(box)) ?? 0) >= expected
+                }
                 #expect(done)
                 #expect(collector.metric("pansible_collector_events_stored_total") == expected)
             }
-            #expect(try await ResilienceTests.totalCount(box) == expected)
-            try await ResilienceTests.verifySummaries(scenarios, box)
+            #expect(try await CollectorRestartTests.totalCount(box) == expected)
+            try await CollectorRestartTests.verifySummaries(scenarios, box)
         }
     }
 }

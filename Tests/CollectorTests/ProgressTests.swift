@@ -49,7 +49,7 @@ import Testing
                 ) { b in
                     try await CollectorHarness.withPublisher(amqpURL: amqpURL) { publisher in
                         let before = Task { try await CollectorHarness.subscribe(port: b.port, job: scenario.jobUUID) }
-                        #expect(await TestServices.eventually(timeout: .seconds(20)) { b.metric("pansible_collector_subscribers") == 1 })
+                        #expect(await TestServices.eventually(timeout: .seconds(60)) { b.metric("pansible_collector_subscribers") == 1 })
                         try await Task.sleep(for: .milliseconds(300))
                         try await publisher.publish(first.map(CollectorHarness.message))
                         let firstCount = first.reduce(0) { $0 + $1.events.count }
@@ -58,7 +58,7 @@ import Testing
                                 (try? await TestDatabase.count(client, job: scenario.jobUUID).events) == firstCount
                             })
                         let during = Task { try await CollectorHarness.subscribe(port: a.port, job: scenario.jobUUID) }
-                        #expect(await TestServices.eventually(timeout: .seconds(20)) { a.metric("pansible_collector_subscribers") == 1 })
+                        #expect(await TestServices.eventually(timeout: .seconds(60)) { a.metric("pansible_collector_subscribers") == 1 })
                         try await Task.sleep(for: .milliseconds(300))
                         try await publisher.publish(second.map(CollectorHarness.message))
                         let beforeMessages = try await before.value

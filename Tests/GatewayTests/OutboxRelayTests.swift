@@ -55,7 +55,7 @@ struct OutboxRelayTests {
             #expect(await publisher.published.isEmpty)
 
             await publisher.setFailing(false)
-            let done = try await TestServices.eventually(timeout: .seconds(20)) { try await Self.unpublished(postgres) == 0 }
+            let done = try await TestServices.eventually(timeout: .seconds(120)) { try await Self.unpublished(postgres) == 0 }
             #expect(done)
             let ids = await publisher.published.map(\.messageID)
             #expect(ids == (1...30).map { "job/\($0)" })
@@ -75,7 +75,7 @@ struct OutboxRelayTests {
                 return Task { try await relay.run() }
             }
             defer { for task in tasks { task.cancel() } }
-            let done = try await TestServices.eventually(timeout: .seconds(30)) { try await Self.unpublished(postgres) == 0 }
+            let done = try await TestServices.eventually(timeout: .seconds(120)) { try await Self.unpublished(postgres) == 0 }
             #expect(done)
             let ids = await publisher.published.map(\.messageID)
             #expect(ids.count == 400)

@@ -69,20 +69,7 @@ struct BenchJob {
                 let name = host(shard: shard, index: index)
                 let fails = failing(shard: shard, host: index) && task == tasks - 1
                 let started = time()
-                let output = " 12:00:\(String(format: "%02d", task % 60)) up 41 days,  3:12,  0 users,  load average: 0.08, 0.03, 0.01"
-                let result: JSONValue = .object([
-                    "changed": .bool(!fails && task % 3 == 0), "cmd": .array([.string("uptime")]), "rc": .int(fails ? 1 : 0),
-                    "delta": .string("0:00:00.003812"), "start": .string("2027-01-15 08:00:00.112233"), "end": .string("2027-01-15 08:00:00.116045"),
-                    "stdout": .string(fails ? "" : output), "stdout_lines": .array(fails ? [] : [.string(output)]),
-                    "stderr": .string(fails ? "uptime: cannot open /var/run/utmp" : ""), "stderr_lines": .array([]),
-                    "msg": .string(fails ? "non-zero return code" : ""),
-                    "invocation": .object([
-                        "module_args": .object([
-                            "_raw_params": .string("uptime"), "chdir": .null, "creates": .null, "removes": .null, "stdin": .null,
-                            "strip_empty_ends": .bool(true),
-                        ])
-                    ]),
-                ])
+                let result = Self.commandResult(task: task, fails: fails)
                 events.append(
                     PansibleEvent(
                         id: UUID().uuidString.lowercased(), type: fails ? "runner_on_failed" : "runner_on_ok", counter: next(), parentUUID: taskUUID,
@@ -110,5 +97,23 @@ struct BenchJob {
                 jobUUID: jobUUID, source: "worker", shardIndex: shard, runID: runID, attempt: 1, workerID: "worker-\(shard % 4)",
                 events: Array(events[start..<min(start + eventsPerBatch, events.count)]))
         }
+    }
+
+    /// What the command module returns for `uptime` (one line of output), or its failure.
+    static func commandResult(task: Int, fails: Bool) -> JSONValue {
+        let output = " 12:00:\(String(format: "%02d", task % 60)) up 41 days,  3:12,  0 users,  load average: 0.08, 0.03, 0.01"
+        return .object([
+            "changed": .bool(!fails && task % 3 == 0), "cmd": .array([.string("uptime")]), "rc": .int(fails ? 1 : 0),
+            "delta": .string("0:00:00.003812"), "start": .string("2027-01-15 08:00:00.112233"), "end": .string("2027-01-15 08:00:00.116045"),
+            "stdout": .string(fails ? "" : output), "stdout_lines": .array(fails ? [] : [.string(output)]),
+            "stderr": .string(fails ? "uptime: cannot open /var/run/utmp" : ""), "stderr_lines": .array([]),
+            "msg": .string(fails ? "non-zero return code" : ""),
+            "invocation": .object([
+                "module_args": .object([
+                    "_raw_params": .string("uptime"), "chdir": .null, "creates": .null, "removes": .null, "stdin": .null,
+                    "strip_empty_ends": .bool(true),
+                ])
+            ]),
+        ])
     }
 }

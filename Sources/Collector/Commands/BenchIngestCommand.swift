@@ -29,36 +29,22 @@ struct BenchIngestCommand: AsyncParsableCommand {
     @Option(name: .long, help: "The collector's collector.batch_size (default: the configuration's default).")
     var collectorBatchSize: Int?
 
-    @Option(name: .long, help: "The broker (a virtual host of its own: its events queue is consumed).")
-    var amqpURL: String = ProcessInfo.processInfo.environment["PANSIBLE_AMQP_URL"] ?? "amqp://guest:guest@127.0.0.1:5672/"
+    @Option(name: .long, help: "The collector's collector.writers (default: the configuration's default).")
+    var collectorWriters: Int?
 
-    @Option(name: .long, help: "Any database of the server: a fresh one is created beside it and dropped at the end.")
-    var databaseURL: String = ProcessInfo.processInfo.environment["PANSIBLE_DATABASE_URL"] ?? "postgres://postgres@127.0.0.1:5432/pansible"
+    @OptionGroup var services: BenchServices
 
     func run() async throws {
         let logger = Self.logger
-        let name = "bench_\(UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(12))"
-        guard var components = URLComponents(string: databaseURL) else { throw ValidationError("--database-url: not a URL") }
-        components.path = "/postgres"
-        let adminURL = components.url!.absoluteString
-        components.path = "/\(name)"
-        let benchURL = components.url!.absoluteString
-
-        try await Self.withClient(url: adminURL, logger: logger) {
-            try await $0.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"), logger: logger)
+        try await BenchDatabase.withFresh(serverURL: services.databaseURL, logger: logger) { client, url in
+            try await measure(client: client, databaseURL: url, logger: logger)
         }
-        do {
-            try await measure(databaseURL: benchURL, logger: logger)
-        } catch {
-            try? await Self.dropDatabase(name, adminURL: adminURL, logger: logger)
-            throw error
-        }
-        try await Self.dropDatabase(name, adminURL: adminURL, logger: logger)
     }
 
-    private func measure(databaseURL: String, logger: Logger) async throws {
-        var values = ["amqp.url": amqpURL, "database.url": databaseURL, "ws_port": "127.0.0.1:0"]
+    private func measure(client: PostgresClient, databaseURL: String, logger: Logger) async throws {
+        var values = ["amqp.url": services.amqpURL, "database.url": databaseURL, "ws_port": "127.0.0.1:0"]
         if let collectorBatchSize { values["collector.batch_size"] = String(collectorBatchSize) }
+        if let collectorWriters { values["collector.writers"] = String(collectorWriters) }
         let configuration = try PansibleConfiguration(source: ConfigurationSource(values: values))
         let job = BenchJob(shards: shards, hosts: hosts, events: events, eventsPerBatch: batch)
         let batches = job.batches()
@@ -68,8 +54,7 @@ struct BenchIngestCommand: AsyncParsableCommand {
         }
         let bytes = messages.reduce(0) { $0 + $1.body.count }
 
-        try await Self.withClient(url: databaseURL, logger: logger) { client in
-            try await Migrator(client: client, logger: logger).migrate()
+        do {
             try await client.query("INSERT INTO jobs (uuid, env) VALUES (\(job.jobUUID), 'bench')", logger: logger)
 
             // The backlog, confirmed by the broker before the collector starts.
@@ -91,35 +76,38 @@ struct BenchIngestCommand: AsyncParsableCommand {
                     + "published with confirms in \(Self.seconds(publishTime)) s")
 
             // The collector, in this process, from a standing start until count(*) reaches the total.
+            // Progress is read from the collector's own committed-events counter, which costs the database
+            // nothing; the table is counted once at the end.
             let messaging = try CollectorMessaging.amqp(configuration: configuration.amqp, logger: logger)
-            let group = try buildCollector(
-                configuration: configuration, logger: logger, messaging: messaging, registry: PrometheusCollectorRegistry())
+            let registry = PrometheusCollectorRegistry()
+            let group = try buildCollector(configuration: configuration, logger: logger, messaging: messaging, registry: registry)
             let ingestStart = clock.now
             let ingestTime: Duration = try await withThrowingTaskGroup(of: Void.self) { tasks in
                 tasks.addTask { try await group.run() }
                 defer { tasks.cancelAll() }
-                while true {
-                    if try await Self.count(client, job: job.jobUUID, logger: logger) >= total { break }
+                while Self.storedEvents(registry) < total {
                     if clock.now - ingestStart > .seconds(600) { throw ValidationError("ingestion did not finish within 600 s") }
-                    try await Task.sleep(for: .milliseconds(50))
+                    try await Task.sleep(for: .milliseconds(10))
                 }
                 let elapsed = clock.now - ingestStart
                 await group.triggerGracefulShutdown()
                 try await tasks.next()
                 return elapsed
             }
-            let status = try await Self.jobStatus(client, job: job.jobUUID, logger: logger)
+            let stored = try await BenchDatabase.count(client, job: job.jobUUID, logger: logger)
+            guard stored == total else { throw ValidationError("the table holds \(stored) events, expected \(total)") }
+            let status = try await BenchDatabase.jobStatus(client, job: job.jobUUID, logger: logger)
             let ingestRate = Double(total) / Self.double(ingestTime)
 
             // The ceiling: the same rows, one COPY into an empty copy of the table.
-            let rows = try batches.map { try IncomingBatch(batch: $0).copyText }
+            let rows = try batches.map { try IncomingBatch(batch: $0).copyRows }
             try await client.query("CREATE TABLE events_copy (LIKE events INCLUDING ALL)", logger: logger)
             let copyTime: Duration = try await client.withConnection { connection in
                 let start = clock.now
-                try await connection.copyFrom(table: "events_copy", columns: EventRow.columns, logger: logger) { writer in
+                try await connection.copyFrom(table: "events_copy", columns: IncomingBatch.columns, logger: logger) { writer in
                     var buffer = ByteBuffer()
                     for text in rows {
-                        buffer.writeString(text)
+                        buffer.writeBytes(text)
                         if buffer.readableBytes >= 1 << 20 {
                             try await writer.write(buffer)
                             buffer.clear()
@@ -132,6 +120,7 @@ struct BenchIngestCommand: AsyncParsableCommand {
             let copyRate = Double(total) / Self.double(copyTime)
             print(
                 "ingest: collector \(Int(ingestRate)) events/s (\(Self.seconds(ingestTime)) s, batch_size \(configuration.collector.batchSize), "
+                    + "writers \(configuration.collector.writers), "
                     + "job \(status)), target >= 20000"
             )
             print("ingest: raw COPY \(Int(copyRate)) rows/s (\(Self.seconds(copyTime)) s)")
@@ -145,33 +134,15 @@ struct BenchIngestCommand: AsyncParsableCommand {
         return logger
     }
 
-    @discardableResult
-    private static func withClient<T: Sendable>(url: String, logger: Logger, _ body: @Sendable (PostgresClient) async throws -> T) async throws -> T {
-        let configuration = try DatabaseConfiguration(source: ConfigurationSource(values: ["database.url": url]))
-        let client = try PostgresClient(configuration: configuration, logger: logger)
-        return try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { await client.run() }
-            defer { group.cancelAll() }
-            return try await body(client)
+    /// `pansible_collector_events_stored_total`, as `/metrics` would serve it.
+    static func storedEvents(_ registry: PrometheusCollectorRegistry) -> Int {
+        var buffer: [UInt8] = []
+        registry.emit(into: &buffer)
+        let prefix = "pansible_collector_events_stored_total "
+        for line in String(decoding: buffer, as: UTF8.self).split(separator: "\n") where line.hasPrefix(prefix) {
+            return Int(Double(line.dropFirst(prefix.count)) ?? 0)
         }
-    }
-
-    private static func dropDatabase(_ name: String, adminURL: String, logger: Logger) async throws {
-        try await withClient(url: adminURL, logger: logger) {
-            try await $0.query(PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(name) WITH (FORCE)"), logger: logger)
-        }
-    }
-
-    private static func count(_ client: PostgresClient, job: UUID, logger: Logger) async throws -> Int {
-        let rows = try await client.query("SELECT count(*) FROM events WHERE job_uuid = \(job)", logger: logger)
-        for try await count in rows.decode(Int.self) { return count }
         return 0
-    }
-
-    private static func jobStatus(_ client: PostgresClient, job: UUID, logger: Logger) async throws -> String {
-        let rows = try await client.query("SELECT status FROM jobs WHERE uuid = \(job)", logger: logger)
-        for try await status in rows.decode(String.self) { return status }
-        return "missing"
     }
 
     static func double(_ duration: Duration) -> Double {

@@ -46,7 +46,7 @@ struct BatchWriter: Sendable {
                     logger.error(
                         "event message refused by the database; dead-lettering it",
                         metadata: [
-                            "amqp.message_id": "\(item.delivery.messageID ?? "")", "job.uuid": "\(item.batch.batch.jobUUID)",
+                            "amqp.message_id": "\(item.delivery.messageID ?? "")", "job.uuid": "\(item.batch.jobUUID)",
                             "error": "\(Self.describe(error))",
                         ]
                     )

@@ -17,19 +17,14 @@ final class AMQPLiveEventSource: LiveEventSource {
         self.logger = logger
     }
 
-    func batches() async throws -> AsyncThrowingStream<EventBatch, any Error> {
+    func messages() async throws -> AsyncThrowingStream<[UInt8], any Error> {
         let subscription = try await subscriber.subscribe(exchange: Topology.eventsExchange, bindingKeys: [], autoAck: true, prefetch: 0)
         self.subscription.withLockedValue { $0 = subscription }
-        let logger = self.logger
-        let (stream, continuation) = AsyncThrowingStream.makeStream(of: EventBatch.self)
+        let (stream, continuation) = AsyncThrowingStream.makeStream(of: [UInt8].self)
         let task = Task {
             do {
                 for try await delivery in subscription.deliveries {
-                    do {
-                        continuation.yield(try MessageCoding.decode(EventBatch.self, from: delivery.body))
-                    } catch {
-                        logger.debug("undecodable live event message skipped", metadata: ["amqp.routing_key": "\(delivery.routingKey)"])
-                    }
+                    continuation.yield(delivery.body)
                 }
                 continuation.finish()
             } catch {

@@ -12,13 +12,16 @@ struct LiveFanOutService: Service {
     let logger: Logger
 
     func run() async throws {
-        let batches = try await source.batches()
+        let messages = try await source.messages()
+        let logger = self.logger
         try await cancelWhenGracefulShutdown {
-            try await Self.fanOut(batches, hub: hub, statusPollInterval: statusPollInterval)
+            try await Self.fanOut(messages, hub: hub, statusPollInterval: statusPollInterval, logger: logger)
         }
     }
 
-    private static func fanOut(_ batches: AsyncThrowingStream<EventBatch, any Error>, hub: ProgressHub, statusPollInterval: Duration) async throws {
+    private static func fanOut(
+        _ messages: AsyncThrowingStream<[UInt8], any Error>, hub: ProgressHub, statusPollInterval: Duration, logger: Logger
+    ) async throws {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
                 while !Task.isCancelled {
@@ -27,14 +30,21 @@ struct LiveFanOutService: Service {
                 }
             }
             group.addTask {
-                for try await batch in batches {
+                for try await body in messages {
+                    let batch: ScannedBatch
+                    do {
+                        batch = try ScannedBatch.read(body)
+                    } catch {
+                        // Ingestion dead-letters it; live delivery just skips it.
+                        logger.debug("undecodable live event message skipped", metadata: ["error": "\(error)"])
+                        continue
+                    }
                     guard await hub.hasSubscribers(jobUUID: batch.jobUUID) else { continue }
                     let events = batch.events.map { event in
                         LiveEvent(
                             id: event.id,
                             text: ProgressMessage.text(
-                                ProgressMessage.event(event, jobUUID: batch.jobUUID, shardIndex: batch.shardIndex, runID: batch.runID)
-                            )
+                                of: event, in: batch.body, jobUUID: batch.jobUUID, shardIndex: batch.shardIndex, runID: batch.runID)
                         )
                     }
                     await hub.deliver(jobUUID: batch.jobUUID, events: events)

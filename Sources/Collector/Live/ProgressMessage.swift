@@ -21,24 +21,67 @@ enum ProgressMessage {
         }
     }
 
-    static func event(_ event: PansibleEvent, jobUUID: UUID, shardIndex: Int?, runID: UUID?) -> JSONValue {
-        var object: [String: JSONValue] = [
-            "_pansible_job": .string(jobUUID.uuidString.lowercased()),
-            "_pansible_task": runID.map { .string($0.uuidString.lowercased()) } ?? .null,
-            "type": .string(type(for: event.type)),
-            "event": .string(event.type),
-            "id": .string(event.id),
-            "target": event.host.map(JSONValue.string) ?? .null,
-            "result": event.result ?? .null,
-            "timestamp": .string(Timestamp.format(event.timestamp)),
-        ]
-        if let counter = event.counter { object["counter"] = .int(Int64(counter)) }
-        if let task = event.task { object["task"] = .string(task) }
-        if let play = event.play { object["play"] = .string(play) }
-        if let shardIndex { object["shard"] = .int(Int64(shardIndex)) }
-        if let stdout = event.stdout { object["stdout"] = .string(stdout) }
-        if let data = event.data { object["data"] = data }
-        return .object(object)
+    /// An event's message, rendered from its JSON (`json`, where `event` was read) without decoding it: the
+    /// result, data and stdout are carried as they were sent. Keys in sorted order.
+    static func text(of event: ScannedEvent, in json: [UInt8], jobUUID: UUID, shardIndex: Int?, runID: UUID?) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(event.payload.count + 256)
+        func key(_ name: StaticString) {
+            out.append(out.isEmpty ? UInt8(ascii: "{") : UInt8(ascii: ","))
+            out.append(UInt8(ascii: "\""))
+            name.withUTF8Buffer { out.append(contentsOf: $0) }
+            out.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
+        }
+        func string(_ value: String?) {
+            guard let value else { return out.append(contentsOf: "null".utf8) }
+            JSONText.appendQuoted(value, to: &out)
+        }
+        func raw(_ span: Range<Int>?) {
+            guard let span else { return out.append(contentsOf: "null".utf8) }
+            out.append(contentsOf: json[span])
+        }
+        key("_pansible_job")
+        string(jobUUID.uuidString.lowercased())
+        key("_pansible_task")
+        string(runID.map { $0.uuidString.lowercased() })
+        if let counter = event.counter {
+            key("counter")
+            out.append(contentsOf: String(counter).utf8)
+        }
+        if let data = event.data {
+            key("data")
+            raw(data)
+        }
+        key("event")
+        string(event.type)
+        key("id")
+        string(event.id)
+        if let play = event.play {
+            key("play")
+            string(play)
+        }
+        key("result")
+        raw(event.result)
+        if let shardIndex {
+            key("shard")
+            out.append(contentsOf: String(shardIndex).utf8)
+        }
+        if let stdout = event.stdout {
+            key("stdout")
+            raw(stdout)
+        }
+        key("target")
+        string(event.host)
+        if let task = event.task {
+            key("task")
+            string(task)
+        }
+        key("timestamp")
+        string(event.timestamp)
+        key("type")
+        string(type(for: event.type))
+        out.append(UInt8(ascii: "}"))
+        return String(decoding: out, as: UTF8.self)
     }
 
     static func jobFinished(jobUUID: UUID, status: JobStatus, reason: String?, recap: [String: HostStats]) -> JSONValue {

@@ -76,12 +76,13 @@ struct ProgressStore: Sendable {
     }
 
     private static func render(_ rows: PostgresRowSequence, jobUUID: UUID) async throws -> [StoredEvent] {
-        let decoder = MessageCoding.decoder()
         var events: [StoredEvent] = []
         for try await (seq, id, shardIndex, runID, payload) in rows.decode((Int64, String, Int?, UUID?, String).self) {
-            guard let event = try? decoder.decode(PansibleEvent.self, from: Data(payload.utf8)) else { continue }
-            let message = ProgressMessage.event(event, jobUUID: jobUUID, shardIndex: shardIndex, runID: runID)
-            events.append(StoredEvent(seq: seq, id: id, text: ProgressMessage.text(message)))
+            let json = Array(payload.utf8)
+            var reader = JSONReader(json)
+            guard let event = try? ScannedEvent(reading: &reader, index: 0) else { continue }
+            let text = ProgressMessage.text(of: event, in: json, jobUUID: jobUUID, shardIndex: shardIndex, runID: runID)
+            events.append(StoredEvent(seq: seq, id: id, text: text))
         }
         return events
     }

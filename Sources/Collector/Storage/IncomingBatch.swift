@@ -1,52 +1,81 @@
 import Foundation
 import Shared
 
-/// A decoded event batch with its rows already rendered for `COPY`, ready to write.
+/// An event message read and checked, with its rows already rendered for `COPY`, ready to write.
 ///
-/// Rendering happens when the message arrives, off the writer's path, so the writer's transaction only
-/// streams bytes.
+/// The body is read once (`JSONReader`): the columns come out of it, and each event's payload is the event's
+/// own JSON text from the body, so nothing is decoded into values and encoded again. Rendering happens when
+/// the message arrives, off the writer's path, so the writer's transaction only streams bytes.
+@dynamicMemberLookup
 struct IncomingBatch: Sendable {
-    var batch: EventBatch
-    /// One `COPY` text line per event, in the batch's order.
-    var copyText: String
+    var header: BatchHeader
+    var eventCount: Int
+    /// The batch holds an event that can change its job's state (`StateEvent.isStateType`).
+    var hasStateEvent: Bool
+    /// The first event's timestamp, as sent.
+    var firstTimestamp: String?
+    /// One `COPY` text row per event (`columns`), in the batch's order.
+    var copyRows: [UInt8]
 
-    var eventCount: Int { batch.events.count }
+    /// The `events` columns `copyRows` fills, in order.
+    static let columns = [
+        "job_uuid", "event_id", "type", "shard_index", "run_id", "attempt", "counter", "parent_uuid", "host", "play", "task",
+        "task_action", "role", "failed", "ignore_errors", "created_at", "duration", "payload",
+    ]
 
-    init(batch: EventBatch) throws {
-        self.batch = batch
-        let encoder = MessageCoding.encoder()
-        var text = ""
-        text.reserveCapacity(batch.events.count * 512)
-        for event in batch.events {
-            let payload = JSONText.replacingNulEscapes(String(decoding: try encoder.encode(event), as: UTF8.self))
-            EventRow(batch: batch, event: event, payload: payload).copyLine(into: &text)
-        }
-        self.copyText = text
+    subscript<T>(dynamicMember keyPath: KeyPath<BatchHeader, T>) -> T { header[keyPath: keyPath] }
+
+    /// Reads a message body; throws `PoisonMessage` when it is not a valid event batch.
+    static func decode(_ body: [UInt8]) throws -> IncomingBatch {
+        let scanned = try ScannedBatch.read(body)
+        var batch = IncomingBatch(
+            header: scanned.header, eventCount: scanned.events.count,
+            hasStateEvent: scanned.events.contains { StateEvent.isStateType($0.type) }, firstTimestamp: scanned.events.first?.timestamp,
+            copyRows: []
+        )
+        batch.copyRows = batch.render(scanned.events, body: body)
+        return batch
     }
 
-    /// Decodes a message body; throws `PoisonMessage` when it is not a valid event batch.
-    static func decode(_ body: [UInt8]) throws -> IncomingBatch {
-        let batch: EventBatch
-        do {
-            batch = try MessageCoding.decode(EventBatch.self, from: body)
-        } catch {
-            throw PoisonMessage(reason: "not an event batch: \(error)")
+    private func render(_ events: [ScannedEvent], body: [UInt8]) -> [UInt8] {
+        let job = header.jobUUID.uuidString.lowercased()
+        let shard = header.shardIndex.map(String.init)
+        let run = header.runID.map { $0.uuidString.lowercased() }
+        let attempt = header.attempt.map(String.init)
+        var writer = CopyTextWriter(bytes: [])
+        writer.bytes.reserveCapacity(events.reduce(0) { $0 + $1.payload.count + 160 })
+        for event in events {
+            writer.field(job)
+            writer.field(event.id)
+            writer.field(event.type)
+            writer.field(shard)
+            writer.field(run)
+            writer.field(attempt)
+            writer.field(event.counter.map(String.init))
+            writer.field(event.parentUUID)
+            writer.field(event.host)
+            writer.field(event.play)
+            writer.field(event.task)
+            writer.field(event.taskAction)
+            writer.field(event.role)
+            writer.field(event.countsAsFailure ? "t" : "f")
+            writer.field(event.ignoreErrors.map { $0 ? "t" : "f" })
+            writer.field(event.timestamp)
+            writer.field(event.duration.map { String($0) })
+            if event.payloadNeedsRewrite {
+                writer.field(utf8: JSONText.storable(body[event.payload]))
+            } else {
+                writer.field(utf8: body[event.payload])
+            }
+            writer.endRow()
         }
-        guard batch.schema == EventBatch.currentSchema else {
-            throw PoisonMessage(reason: "unsupported event batch schema \(batch.schema), expected \(EventBatch.currentSchema)")
-        }
-        if let index = batch.events.firstIndex(where: { $0.id.isEmpty || $0.type.isEmpty }) {
-            throw PoisonMessage(reason: "event \(index) has an empty id or type")
-        }
-        if let shardIndex = batch.shardIndex, shardIndex < 0 {
-            throw PoisonMessage(reason: "negative shard_index \(shardIndex)")
-        }
-        return try IncomingBatch(batch: batch)
+        return writer.bytes
     }
 }
 
-/// A message that can never be stored: it is rejected (dead-lettered) and counted.
-struct PoisonMessage: Error, CustomStringConvertible {
-    var reason: String
-    var description: String { reason }
+extension IncomingBatch {
+    /// A batch made here (the collector's own events): encoded as a worker would send it, then read back.
+    init(batch: EventBatch) throws {
+        self = try Self.decode(try MessageCoding.encode(batch))
+    }
 }

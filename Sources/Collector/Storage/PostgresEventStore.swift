@@ -6,11 +6,13 @@ import Shared
 
 /// Writes event batches to PostgreSQL and folds the jobs they touch, in one transaction.
 ///
-/// Events are streamed with `COPY` into a per-connection temporary staging table, then moved with
-/// `INSERT … SELECT … ON CONFLICT (job_uuid, event_id) DO NOTHING` in arrival order, so a redelivered or
-/// duplicated event is stored once. Jobs whose state may have changed (a state event, or a new run) are
-/// locked (`FOR UPDATE`, in uuid order) and recomputed from their stored state events: two collectors
-/// writing the same job serialize there, and the later one sees the earlier one's rows.
+/// Events are streamed with one `COPY` straight into `events`, under a savepoint. Should any of them be stored
+/// already (a redelivery after a crash, a duplicate; unique violation on `(job_uuid, event_id)`), the savepoint
+/// is rolled back and the batch goes the slow way instead: `COPY` into a per-connection temporary staging table,
+/// then `INSERT … SELECT … ON CONFLICT DO NOTHING` in arrival order, so every event is stored once either way.
+/// Jobs whose state may have changed (a state event, or a new run) are locked (`FOR UPDATE`, in uuid order) and
+/// recomputed from their stored state events: two collectors writing the same job serialize there, and the
+/// later one sees the earlier one's rows.
 struct PostgresEventStore: EventStore {
     let client: PostgresClient
     let logger: Logger
@@ -24,51 +26,11 @@ struct PostgresEventStore: EventStore {
 
     static func write(_ batches: [IncomingBatch], on connection: PostgresConnection, logger: Logger) async throws -> WriteOutcome {
         let total = batches.reduce(0) { $0 + $1.eventCount }
-        var inserted = 0
-        if total > 0 {
-            try await connection.query(
-                """
-                CREATE TEMP TABLE IF NOT EXISTS events_staging (
-                    ord bigint GENERATED ALWAYS AS IDENTITY, job_uuid uuid, event_id text, type text, shard_index integer,
-                    run_id uuid, attempt integer, counter integer, parent_uuid text, host text, play text, task text,
-                    task_action text, role text, failed boolean, ignore_errors boolean, created_at timestamptz,
-                    duration double precision, payload jsonb
-                ) ON COMMIT DELETE ROWS
-                """,
-                logger: logger
-            )
-            try await connection.copyFrom(table: "events_staging", columns: EventRow.columns, logger: logger) { writer in
-                var buffer = ByteBuffer()
-                for batch in batches {
-                    buffer.writeString(batch.copyText)
-                    if buffer.readableBytes >= 1 << 20 {
-                        try await writer.write(buffer)
-                        buffer.clear()
-                    }
-                }
-                if buffer.readableBytes > 0 { try await writer.write(buffer) }
-            }
-            let rows = try await connection.query(
-                """
-                WITH moved AS (
-                    INSERT INTO events (job_uuid, event_id, type, shard_index, run_id, attempt, counter, parent_uuid, host, play,
-                                        task, task_action, role, failed, ignore_errors, created_at, duration, payload)
-                    SELECT job_uuid, event_id, type, shard_index, run_id, attempt, counter, parent_uuid, host, play,
-                           task, task_action, role, failed, ignore_errors, created_at, duration, payload
-                    FROM events_staging ORDER BY ord
-                    ON CONFLICT (job_uuid, event_id) DO NOTHING
-                    RETURNING 1
-                )
-                SELECT count(*) FROM moved
-                """,
-                logger: logger
-            )
-            for try await count in rows.decode(Int64.self) { inserted = Int(count) }
-        }
+        let inserted = total > 0 ? try await insertEvents(batches, count: total, on: connection, logger: logger) : 0
 
         // Jobs whose state may have changed: a state event, or a run not seen before.
-        var jobs = Set(batches.map(\.batch.jobUUID))
-        var stateJobs = Set(batches.filter { $0.batch.events.contains { StateEvent.isStateType($0.type) } }.map(\.batch.jobUUID))
+        var jobs = Set(batches.map(\.jobUUID))
+        var stateJobs = Set(batches.filter(\.hasStateEvent).map(\.jobUUID))
         stateJobs.formUnion(try await insertRuns(batches, on: connection, logger: logger))
         jobs.subtract(stateJobs)
         if !jobs.isEmpty {
@@ -87,18 +49,75 @@ struct PostgresEventStore: EventStore {
         return WriteOutcome(inserted: inserted, duplicates: total - inserted, jobStatuses: statuses)
     }
 
+    /// Stores the batches' events, each once; returns how many were new.
+    private static func insertEvents(_ batches: [IncomingBatch], count: Int, on connection: PostgresConnection, logger: Logger) async throws -> Int {
+        try await connection.query("SAVEPOINT events_copy", logger: logger)
+        do {
+            try await copy(batches, into: "events", on: connection, logger: logger)
+            return count
+        } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
+            try await connection.query("ROLLBACK TO SAVEPOINT events_copy", logger: logger)
+            logger.debug("events already stored in the batch; skipping them", metadata: ["events.count": "\(count)"])
+        }
+        try await connection.query(
+            """
+            CREATE TEMP TABLE IF NOT EXISTS events_staging (
+                ord bigint GENERATED ALWAYS AS IDENTITY, job_uuid uuid, event_id text, type text, shard_index integer,
+                run_id uuid, attempt integer, counter integer, parent_uuid text, host text, play text, task text,
+                task_action text, role text, failed boolean, ignore_errors boolean, created_at timestamptz,
+                duration double precision, payload jsonb
+            ) ON COMMIT DELETE ROWS
+            """,
+            logger: logger
+        )
+        try await copy(batches, into: "events_staging", on: connection, logger: logger)
+        let rows = try await connection.query(
+            """
+            WITH moved AS (
+                INSERT INTO events (job_uuid, event_id, type, shard_index, run_id, attempt, counter, parent_uuid, host, play,
+                                    task, task_action, role, failed, ignore_errors, created_at, duration, payload)
+                SELECT job_uuid, event_id, type, shard_index, run_id, attempt, counter, parent_uuid, host, play,
+                       task, task_action, role, failed, ignore_errors, created_at, duration, payload
+                FROM events_staging ORDER BY ord
+                ON CONFLICT (job_uuid, event_id) DO NOTHING
+                RETURNING 1
+            )
+            SELECT count(*) FROM moved
+            """,
+            logger: logger
+        )
+        var inserted = 0
+        for try await moved in rows.decode(Int64.self) { inserted = Int(moved) }
+        return inserted
+    }
+
+    /// Streams the batches' rows into `table` (`events` or the staging table) with one `COPY`.
+    static func copy(_ batches: [IncomingBatch], into table: String, on connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.copyFrom(table: table, columns: IncomingBatch.columns, logger: logger) { writer in
+            var buffer = ByteBuffer()
+            buffer.reserveCapacity(1 << 20 + 1 << 16)
+            for batch in batches {
+                buffer.writeBytes(batch.copyRows)
+                if buffer.readableBytes >= 1 << 20 {
+                    try await writer.write(buffer)
+                    buffer.clear()
+                }
+            }
+            if buffer.readableBytes > 0 { try await writer.write(buffer) }
+        }
+    }
+
     /// Records the runs the batches belong to; returns the jobs that got a run not seen before.
     private static func insertRuns(_ batches: [IncomingBatch], on connection: PostgresConnection, logger: Logger) async throws -> Set<UUID> {
         var runs: [UUID: JSONValue] = [:]
-        for incoming in batches {
-            let batch = incoming.batch
+        for batch in batches {
             guard let runID = batch.runID, let shardIndex = batch.shardIndex, runs[runID] == nil else { continue }
             var record: [String: JSONValue] = [
                 "run_id": .string(runID.uuidString.lowercased()), "job_uuid": .string(batch.jobUUID.uuidString.lowercased()),
                 "shard_index": .int(Int64(shardIndex)), "attempt": .int(Int64(batch.attempt ?? 1)),
             ]
             if let worker = batch.workerID { record["worker_id"] = .string(worker) }
-            if let first = batch.events.first { record["started_at"] = .string(Timestamp.format(first.timestamp)) }
+            if let first = batch.firstTimestamp { record["started_at"] = .string(first) }
             runs[runID] = .object(record)
         }
         guard !runs.isEmpty else { return [] }

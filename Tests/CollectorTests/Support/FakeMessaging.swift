@@ -90,21 +90,21 @@ final class InProcessEventBus: MessageConsuming, Sendable {
 /// A live queue: receives the batches of bound jobs.
 final class InProcessLiveSource: LiveEventSource {
     private let bound = NIOLockedValueBox<Set<UUID>>([])
-    private let stream: AsyncThrowingStream<EventBatch, any Error>
-    private let continuation: AsyncThrowingStream<EventBatch, any Error>.Continuation
+    private let stream: AsyncThrowingStream<[UInt8], any Error>
+    private let continuation: AsyncThrowingStream<[UInt8], any Error>.Continuation
 
     init() {
-        (stream, continuation) = AsyncThrowingStream.makeStream(of: EventBatch.self)
+        (stream, continuation) = AsyncThrowingStream.makeStream(of: [UInt8].self)
     }
 
-    func batches() async throws -> AsyncThrowingStream<EventBatch, any Error> { stream }
+    func messages() async throws -> AsyncThrowingStream<[UInt8], any Error> { stream }
     func bind(jobUUID: UUID) async throws { bound.withLockedValue { _ = $0.insert(jobUUID) } }
     func unbind(jobUUID: UUID) async throws { bound.withLockedValue { _ = $0.remove(jobUUID) } }
 
     var boundJobs: Set<UUID> { bound.withLockedValue { $0 } }
 
     func offer(_ batch: EventBatch) {
-        if bound.withLockedValue({ $0.contains(batch.jobUUID) }) { continuation.yield(batch) }
+        if bound.withLockedValue({ $0.contains(batch.jobUUID) }), let body = try? MessageCoding.encode(batch) { continuation.yield(body) }
     }
 
     func finish() { continuation.finish() }

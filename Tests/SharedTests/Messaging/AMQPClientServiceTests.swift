@@ -31,9 +31,9 @@ extension AMQPIntegrationTests {
             #expect(client.isConnected)
 
             await group.triggerGracefulShutdown()
-            try await withTimeout(30, "the service group to stop") { try await running.value }
+            try await withTimeout(120, "the service group to stop") { try await running.value }
             // The stream ended without an error once the client stopped.
-            let ids = try await withTimeout(30, "the consumer to end") { try await consuming.value }
+            let ids = try await withTimeout(120, "the consumer to end") { try await consuming.value }
             #expect(ids == ["s/1"])
             #expect(!client.isConnected)
             await #expect(throws: MessagingError.shutdown) {

@@ -5,13 +5,14 @@ import Testing
 
 @testable import Collector
 
-/// A collector killed mid-batch.
-@Suite(.enabled(if: TestServices.available), .serialized) struct ResilienceTests {
+/// A collector killed mid-batch. Runs in `make test`'s second pass, alone (`…RestartTests`): it starts and kills
+/// collector processes over a backlog of thousands of events.
+@Suite(.enabled(if: TestServices.available), .serialized) struct CollectorRestartTests {
     /// A backlog of several jobs' events, in the worker's batch size.
-    static func backlog(jobs: Int, hostsPerShard: Int, shards: Int) -> [JobScenario] {
+    static func backlog(jobs: Int, hostsPerShard: Int, shards: Int, tasks: Int) -> [JobScenario] {
         (0..<jobs).map { _ in
             var scenario = JobScenario(shards: (0..<shards).map { shard in (0..<hostsPerShard).map { "host-\(shard)-\($0)" } })
-            scenario.tasks = 5
+            scenario.tasks = tasks
             scenario.eventsPerBatch = 100
             scenario.failingHosts = ["host-0-0"]
             return scenario
@@ -41,7 +42,8 @@ import Testing
 
     @Test func aCollectorKilledMidBatchLosesAndDuplicatesNothing() async throws {
         try await CollectorHarness.withServices { amqpURL, databaseURL, box in
-            let scenarios = Self.backlog(jobs: 4, hostsPerShard: 20, shards: 5)
+            // Large enough that a collector storing thousands of events a second is still busy when it is killed.
+            let scenarios = Self.backlog(jobs: 4, hostsPerShard: 40, shards: 5, tasks: 10)
             for scenario in scenarios { try await TestDatabase.insertJob(scenario.jobUUID, client: box.client) }
             let batches = scenarios.flatMap { $0.allBatches() }
             let expected = batches.reduce(0) { $0 + $1.events.count }
@@ -54,7 +56,7 @@ import Testing
             try FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
             let environment = [
                 "PANSIBLE_AMQP_URL": amqpURL, "PANSIBLE_DATABASE_URL": databaseURL.absoluteString, "PANSIBLE_WS_PORT": "127.0.0.1:0",
-                "PANSIBLE_COLLECTOR_BATCH_SIZE": "200", "PANSIBLE_LOG_LEVEL": "warning",
+                "PANSIBLE_COLLECTOR_BATCH_SIZE": "50", "PANSIBLE_LOG_LEVEL": "warning",
             ]
             var kills = 0
             // Kill it twice while it works through the backlog, then let a third run finish.
@@ -66,7 +68,7 @@ import Testing
                 await process.stop(signal: SIGKILL)
                 if try await Self.totalCount(box) < expected { kills += 1 }
             }
-            #expect(kills > 0, "the backlog was stored before any kill")
+            #expect(kills > 0, "the backlog of \(expected) events was stored before any kill")
             let last = try ServiceProcess(binary: "pansible-collector", environment: environment, logDirectory: logs, name: "collector-last")
             let done = await TestServices.eventually(timeout: .seconds(120)) { ((try? await Self.totalCount(box)) ?? 0) >= expected }
             await last.stop()
