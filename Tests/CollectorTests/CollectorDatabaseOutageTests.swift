@@ -8,12 +8,12 @@ import Testing
 /// Stops the PostgreSQL every suite shares for about two seconds. `make test` runs suites named
 /// `…OutageTests` on their own, after the others (`--no-parallel`).
 ///
-/// Disabled: since ingestion COPYs straight into `events`, a collector whose write waits out the restart
-/// often never resumes (its write is stuck before the transaction's first statement, so in the connection
-/// lease or BEGIN), and the suite then hangs at the collector's shutdown. Being investigated; until then
-/// this is a known regression, not a passing test.
+/// Disabled: on this machine a collector whose write waits out the restart often never resumes (the write is
+/// stuck before the transaction's first statement, in the connection lease or BEGIN), and the suite then
+/// hangs at the collector's shutdown. It does so with the previous ingestion code as well (3 runs of 4), so
+/// it is not new; until it is understood this is a known defect, not a passing test.
 @Suite(
-    .enabled(if: TestServices.available), .disabled("known regression: ingestion does not resume after a PostgreSQL restart"),
+    .enabled(if: TestServices.available), .disabled("known defect: ingestion does not always resume after a PostgreSQL restart"),
     .serialized)
 struct CollectorDatabaseOutageTests {
     @Test func aPostgreSQLOutageDuringIngestionLosesNothing() async throws {

@@ -4,7 +4,7 @@
 # all (events/s until its committed-events counter reaches the total, checked against count(*) after), beside
 # the raw COPY of the same rows into an empty copy of the events table in the same run (the machine's
 # ceiling). Asserts nothing.   EVENTS (default 200000) and BATCH (events per message, default 100) change the
-# load; WRITERS sets collector.writers (default 1).
+# load; WRITERS sets collector.writers (default 4).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source scripts/bench/collector.bash

@@ -7,7 +7,7 @@ public struct CollectorConfiguration: Sendable {
     /// `collector.batch_interval_ms`: longest wait before a partial batch is written. Default 20.
     public var batchIntervalMilliseconds: Int
     /// `collector.writers`: write transactions in flight at once, each on a connection of its own; a run's
-    /// events always go through the same one. Default 1.
+    /// events always go through the same one. Default 4.
     public var writers: Int
     /// `collector.subscriber_buffer`: messages a slow WebSocket subscriber may fall behind before it is dropped. Default 10000.
     public var subscriberBuffer: Int
@@ -16,7 +16,7 @@ public struct CollectorConfiguration: Sendable {
         self.address = try source.address("ws_port", default: ListenAddress(host: "127.0.0.1", port: 5858))
         self.batchSize = try source.int("collector.batch_size", default: 1000, range: 1...100_000)
         self.batchIntervalMilliseconds = try source.int("collector.batch_interval_ms", default: 20, range: 1...60_000)
-        self.writers = try source.int("collector.writers", default: 1, range: 1...64)
+        self.writers = try source.int("collector.writers", default: 4, range: 1...64)
         self.subscriberBuffer = try source.int("collector.subscriber_buffer", default: 10_000, range: 10...10_000_000)
     }
 }
