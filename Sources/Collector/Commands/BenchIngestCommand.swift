@@ -100,21 +100,11 @@ struct BenchIngestCommand: AsyncParsableCommand {
             let ingestRate = Double(total) / Self.double(ingestTime)
 
             // The ceiling: the same rows, one COPY into an empty copy of the table.
-            let rows = try batches.map { try IncomingBatch(batch: $0).copyRows }
+            let rows = try batches.map { try IncomingBatch(batch: $0) }
             try await client.query("CREATE TABLE events_copy (LIKE events INCLUDING ALL)", logger: logger)
             let copyTime: Duration = try await client.withConnection { connection in
                 let start = clock.now
-                try await connection.copyFrom(table: "events_copy", columns: IncomingBatch.columns, logger: logger) { writer in
-                    var buffer = ByteBuffer()
-                    for text in rows {
-                        buffer.writeBytes(text)
-                        if buffer.readableBytes >= 1 << 20 {
-                            try await writer.write(buffer)
-                            buffer.clear()
-                        }
-                    }
-                    if buffer.readableBytes > 0 { try await writer.write(buffer) }
-                }
+                try await PostgresEventStore.copy(rows, into: "events_copy", on: connection, logger: logger)
                 return clock.now - start
             }
             let copyRate = Double(total) / Self.double(copyTime)
