@@ -4,6 +4,8 @@ import PostgresNIO
 import Shared
 
 /// What a progress subscriber reads from PostgreSQL: stored events in order, the job's status and recap.
+///
+/// Every read fails rather than waits forever when the database goes away under it (see `failingWhenClosed`).
 struct ProgressStore: Sendable {
     let client: PostgresClient
     let logger: Logger
@@ -16,63 +18,81 @@ struct ProgressStore: Sendable {
 
     /// Events of the job after `seq`, in order, rendered as progress messages.
     func events(jobUUID: UUID, after seq: Int64, limit: Int) async throws -> [StoredEvent] {
-        let rows = try await client.query(
-            """
-            SELECT seq, event_id, shard_index, run_id, payload::text FROM events
-            WHERE job_uuid = \(jobUUID) AND seq > \(seq) ORDER BY seq LIMIT \(limit)
-            """,
-            logger: logger
-        )
-        return try await Self.render(rows, jobUUID: jobUUID)
+        try await read { connection, logger in
+            let rows = try await connection.query(
+                """
+                SELECT seq, event_id, shard_index, run_id, payload::text FROM events
+                WHERE job_uuid = \(jobUUID) AND seq > \(seq) ORDER BY seq LIMIT \(limit)
+                """,
+                logger: logger
+            )
+            return try await Self.render(rows, jobUUID: jobUUID)
+        }
     }
 
     /// The job's events with these ids, in order.
     func events(jobUUID: UUID, ids: [String]) async throws -> [StoredEvent] {
-        let rows = try await client.query(
-            """
-            SELECT seq, event_id, shard_index, run_id, payload::text FROM events
-            WHERE job_uuid = \(jobUUID) AND event_id = ANY(\(ids)) ORDER BY seq
-            """,
-            logger: logger
-        )
-        return try await Self.render(rows, jobUUID: jobUUID)
+        try await read { connection, logger in
+            let rows = try await connection.query(
+                """
+                SELECT seq, event_id, shard_index, run_id, payload::text FROM events
+                WHERE job_uuid = \(jobUUID) AND event_id = ANY(\(ids)) ORDER BY seq
+                """,
+                logger: logger
+            )
+            return try await Self.render(rows, jobUUID: jobUUID)
+        }
     }
 
     /// Every stored event id of the job.
     func eventIDs(jobUUID: UUID) async throws -> [String] {
-        var ids: [String] = []
-        for try await id in try await client.query("SELECT event_id FROM events WHERE job_uuid = \(jobUUID)", logger: logger).decode(String.self) {
-            ids.append(id)
+        try await read { connection, logger in
+            var ids: [String] = []
+            let rows = try await connection.query("SELECT event_id FROM events WHERE job_uuid = \(jobUUID)", logger: logger)
+            for try await id in rows.decode(String.self) { ids.append(id) }
+            return ids
         }
-        return ids
     }
 
     /// The job's status and reason; nil when there is no such job.
     func status(jobUUID: UUID) async throws -> (status: JobStatus, reason: String?)? {
-        let rows = try await client.query("SELECT status, status_reason FROM jobs WHERE uuid = \(jobUUID)", logger: logger)
-        for try await (status, reason) in rows.decode((String, String?).self) {
-            return (JobStatus(rawValue: status) ?? .pending, reason)
+        try await read { connection, logger in
+            let rows = try await connection.query("SELECT status, status_reason FROM jobs WHERE uuid = \(jobUUID)", logger: logger)
+            var found: (status: JobStatus, reason: String?)?
+            for try await (status, reason) in rows.decode((String, String?).self) {
+                found = (JobStatus(rawValue: status) ?? .pending, reason)
+            }
+            return found
         }
-        return nil
     }
 
     func recap(jobUUID: UUID) async throws -> [String: HostStats] {
-        let rows = try await client.query(
-            """
-            SELECT host, ok, changed, failures, unreachable, skipped, rescued, ignored FROM host_summaries
-            WHERE job_uuid = \(jobUUID)
-            """,
-            logger: logger
-        )
-        var recap: [String: HostStats] = [:]
-        for try await (host, ok, changed, failures, unreachable, skipped, rescued, ignored) in rows.decode(
-            (String, Int, Int, Int, Int, Int, Int, Int).self
-        ) {
-            recap[host] = HostStats(
-                ok: ok, changed: changed, failures: failures, unreachable: unreachable, skipped: skipped, rescued: rescued, ignored: ignored
+        try await read { connection, logger in
+            let rows = try await connection.query(
+                """
+                SELECT host, ok, changed, failures, unreachable, skipped, rescued, ignored FROM host_summaries
+                WHERE job_uuid = \(jobUUID)
+                """,
+                logger: logger
             )
+            var recap: [String: HostStats] = [:]
+            for try await (host, ok, changed, failures, unreachable, skipped, rescued, ignored) in rows.decode(
+                (String, Int, Int, Int, Int, Int, Int, Int).self
+            ) {
+                recap[host] = HostStats(
+                    ok: ok, changed: changed, failures: failures, unreachable: unreachable, skipped: skipped, rescued: rescued, ignored: ignored
+                )
+            }
+            return recap
         }
-        return recap
+    }
+
+    /// Runs `body` on a pooled connection, failing once the connection has closed under it.
+    private func read<Value: Sendable>(_ body: @escaping @Sendable (PostgresConnection, Logger) async throws -> Value) async throws -> Value {
+        let logger = self.logger
+        return try await client.withConnection { connection in
+            try await connection.failingWhenClosed { connection in try await body(connection, logger) }
+        }
     }
 
     private static func render(_ rows: PostgresRowSequence, jobUUID: UUID) async throws -> [StoredEvent] {

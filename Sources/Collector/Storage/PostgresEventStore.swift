@@ -12,15 +12,20 @@ import Shared
 /// then `INSERT … SELECT … ON CONFLICT DO NOTHING` in arrival order, so every event is stored once either way.
 /// Jobs whose state may have changed (a state event, or a new run) are locked (`FOR UPDATE`, in uuid order) and
 /// recomputed from their stored state events: two collectors writing the same job serialize there, and the
-/// later one sees the earlier one's rows.
+/// later one sees the earlier one's rows. A transaction whose connection closes under it fails (see
+/// `failingWhenClosed`), so the writer retries the batch on a new connection.
 struct PostgresEventStore: EventStore {
     let client: PostgresClient
     let logger: Logger
 
     func write(_ batches: [IncomingBatch]) async throws -> WriteOutcome {
         let logger = self.logger
-        return try await client.withTransaction(logger: logger) { connection in
-            try await Self.write(batches, on: connection, logger: logger)
+        return try await client.withConnection { connection in
+            try await connection.failingWhenClosed { connection in
+                try await connection.withTransaction(logger: logger) { connection in
+                    try await Self.write(batches, on: connection, logger: logger)
+                }
+            }
         }
     }
 
