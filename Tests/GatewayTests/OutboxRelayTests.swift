@@ -62,6 +62,23 @@ struct OutboxRelayTests {
         }
     }
 
+    @Test func aPublishThatIsNotConfirmedInTimeIsAbandonedAndTheRowsStay() async throws {
+        try await Self.withMigratedDatabase { postgres in
+            try await Self.insertRows(3, postgres: postgres)
+            let publisher = RecordingPublisher()
+            await publisher.setDelay(.seconds(600))
+            var settings = OutboxRelay.Settings()
+            settings.publishTimeout = .milliseconds(200)
+            let relay = OutboxRelay(postgres: postgres, publisher: publisher, signal: OutboxSignal(), settings: settings, logger: Self.logger)
+            await #expect(throws: MessagingError.self) { try await relay.relayBatch() }
+            #expect(try await Self.unpublished(postgres) == 3)
+
+            await publisher.setDelay(.zero)
+            #expect(try await relay.relayBatch() == 3)
+            #expect(try await Self.unpublished(postgres) == 0)
+        }
+    }
+
     @Test func severalRelaysPublishEachRowOnce() async throws {
         try await Self.withMigratedDatabase { postgres in
             try await Self.insertRows(400, postgres: postgres)

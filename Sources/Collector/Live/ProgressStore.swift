@@ -90,9 +90,7 @@ struct ProgressStore: Sendable {
     /// Runs `body` on a pooled connection, failing once the connection has closed under it.
     private func read<Value: Sendable>(_ body: @escaping @Sendable (PostgresConnection, Logger) async throws -> Value) async throws -> Value {
         let logger = self.logger
-        return try await client.withConnection { connection in
-            try await connection.failingWhenClosed { connection in try await body(connection, logger) }
-        }
+        return try await client.withWatchedConnection { connection in try await body(connection, logger) }
     }
 
     private static func render(_ rows: PostgresRowSequence, jobUUID: UUID) async throws -> [StoredEvent] {

@@ -13,19 +13,15 @@ import Shared
 /// Jobs whose state may have changed (a state event, or a new run) are locked (`FOR UPDATE`, in uuid order) and
 /// recomputed from their stored state events: two collectors writing the same job serialize there, and the
 /// later one sees the earlier one's rows. A transaction whose connection closes under it fails (see
-/// `failingWhenClosed`), so the writer retries the batch on a new connection.
+/// `PostgresConnection.failingWhenClosed`), so the writer retries the batch on a new connection.
 struct PostgresEventStore: EventStore {
     let client: PostgresClient
     let logger: Logger
 
     func write(_ batches: [IncomingBatch]) async throws -> WriteOutcome {
         let logger = self.logger
-        return try await client.withConnection { connection in
-            try await connection.failingWhenClosed { connection in
-                try await connection.withTransaction(logger: logger) { connection in
-                    try await Self.write(batches, on: connection, logger: logger)
-                }
-            }
+        return try await client.withWatchedTransaction(logger: logger) { connection in
+            try await Self.write(batches, on: connection, logger: logger)
         }
     }
 

@@ -15,6 +15,8 @@ import Shared
 ///   stay in PostgreSQL, so an accepted job is never lost.
 /// - A control message (cancel) that no queue receives (no worker is running) is marked published with the
 ///   reason in `last_error`: there is nothing to cancel. Any other unroutable message is retried.
+/// - A transaction whose connection PostgreSQL closes under it (a restart) fails instead of waiting forever
+///   (`withWatchedTransaction`), and the relay retries with backoff.
 struct OutboxRelay: Service {
     struct Settings: Sendable {
         /// Rows per transaction.
@@ -90,7 +92,7 @@ struct OutboxRelay: Service {
         let settings = self.settings
         let publisher = self.publisher
         do {
-            return try await postgres.withTransaction(logger: logger) { connection in
+            return try await postgres.withWatchedTransaction(logger: logger) { connection in
                 let rows = try await connection.query(
                     """
                     SELECT id, exchange, routing_key, message_id, body FROM outbox
@@ -112,8 +114,11 @@ struct OutboxRelay: Service {
                 while !pending.isEmpty {
                     do {
                         let batch = pending.map(\.1)
-                        try await Self.withTimeout(settings.publishTimeout) {
-                            try await publisher.publish(batch)
+                        // An abandoned publish may still complete later: the rows stay unpublished and are sent
+                        // again, which consumers absorb by message id.
+                        let timeout = settings.publishTimeout
+                        try await AbandonableTask.run({ try await publisher.publish(batch) }, timeout: timeout) {
+                            MessagingError.broker("publish not confirmed within \(timeout)")
                         }
                         pending = []
                     } catch MessagingError.unroutable(let exchange, let routingKey, let messageID)
@@ -141,45 +146,5 @@ struct OutboxRelay: Service {
             if let closure = error.closureError { throw closure }
             throw error
         }
-    }
-
-    /// Runs `body`, or throws once `timeout` passed. An abandoned publish may still complete later: the rows stay
-    /// unpublished and are sent again, which consumers absorb by message id.
-    private static func withTimeout(_ timeout: Duration, _ body: @escaping @Sendable () async throws -> Void) async throws {
-        let once = ResumeOnce()
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            let work = Task {
-                do {
-                    try await body()
-                    once.resume(continuation, with: .success(()))
-                } catch {
-                    once.resume(continuation, with: .failure(error))
-                }
-            }
-            Task {
-                try? await Task.sleep(for: timeout)
-                if once.resume(continuation, with: .failure(MessagingError.broker("publish not confirmed within \(timeout)"))) {
-                    work.cancel()
-                }
-            }
-        }
-    }
-}
-
-/// Resumes a continuation at most once from racing tasks.
-final class ResumeOnce: @unchecked Sendable {
-    // @unchecked: `done` is only read and written under `lock`.
-    private let lock = NSLock()
-    private var done = false
-
-    /// Resumes unless already resumed; returns whether this call did.
-    @discardableResult
-    func resume(_ continuation: CheckedContinuation<Void, any Error>, with result: Result<Void, any Error>) -> Bool {
-        let first = lock.withLock {
-            defer { done = true }
-            return !done
-        }
-        if first { continuation.resume(with: result) }
-        return first
     }
 }

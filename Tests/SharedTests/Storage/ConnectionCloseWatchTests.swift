@@ -1,20 +1,22 @@
 import Foundation
+import Logging
 import NIOConcurrencyHelpers
 import PostgresNIO
 import TestSupport
 import Testing
 
-@testable import Collector
+@testable import Shared
 
 /// `failingWhenClosed` on a real PostgreSQL: work whose backend goes away fails instead of waiting forever.
 @Suite(.enabled(if: TestServices.available))
 struct ConnectionCloseWatchTests {
-    let logger = TestDatabase.logger
+    let logger = Logger(label: "test.close-watch")
 
     @Test func aStatementWaitingOnALockFailsWhenItsBackendIsTerminated() async throws {
-        try await TestDatabase.with { client, _ in
+        try await Self.withDatabase { client in
             let job = UUID()
-            try await TestDatabase.insertJob(job, client: client)
+            try await client.query("CREATE TABLE jobs (uuid uuid PRIMARY KEY)", logger: logger)
+            try await client.query("INSERT INTO jobs (uuid) VALUES (\(job))", logger: logger)
             try await client.withConnection { holder in
                 try await holder.query("BEGIN", logger: logger)
                 try await Self.drain(try await holder.query("SELECT uuid FROM jobs WHERE uuid = \(job) FOR UPDATE", logger: logger))
@@ -48,7 +50,7 @@ struct ConnectionCloseWatchTests {
     /// What postgres-nio sometimes does when the server goes away mid-statement: the wait never ends, whatever
     /// cancellation says. The watch walks away from it once the connection is closed.
     @Test func workStuckOnAClosedConnectionFailsAfterTheGrace() async throws {
-        try await TestDatabase.with { client, _ in
+        try await Self.withDatabase { client in
             let gate = Gate()
             try await client.withConnection { connection in
                 let watched = Outcome<Void>()
@@ -59,7 +61,7 @@ struct ConnectionCloseWatchTests {
                     }
                 }
                 let result = await watched.result(within: .seconds(120))
-                #expect(gate.isWaiting)
+                #expect(await TestServices.eventually(timeout: .seconds(60)) { gate.isWaiting })
                 gate.open()
                 #expect(result != nil, "the watch did not give up on work stuck on a closed connection")
                 #expect(result?.error is ConnectionLostError)
@@ -68,7 +70,7 @@ struct ConnectionCloseWatchTests {
     }
 
     @Test func workOnAnOpenConnectionReturnsItsValueOrItsError() async throws {
-        try await TestDatabase.with { client, _ in
+        try await Self.withDatabase { client in
             try await client.withConnection { connection in
                 let logger = self.logger
                 let value = try await connection.failingWhenClosed { connection in
@@ -87,12 +89,34 @@ struct ConnectionCloseWatchTests {
         }
     }
 
+    @Test func abandonedWorkGivesWayToTheWatchesError() async throws {
+        let gate = Gate()
+        await #expect(throws: ConnectionLostError.self) {
+            try await AbandonableTask.run({ await gate.wait() }, timeout: .milliseconds(100)) { ConnectionLostError() }
+        }
+        #expect(await TestServices.eventually(timeout: .seconds(60)) { gate.isWaiting })
+        gate.open()
+        let value = try await AbandonableTask.run({ 42 }, timeout: .seconds(60)) { ConnectionLostError() }
+        #expect(value == 42)
+    }
+
+    static func withDatabase(_ body: @Sendable (PostgresClient) async throws -> Void) async throws {
+        let database = try await TestServices.createDatabase()
+        do {
+            try await TestServices.withPostgresClient(url: database.url, body)
+        } catch {
+            try? await TestServices.dropDatabase(database.name)
+            throw error
+        }
+        try await TestServices.dropDatabase(database.name)
+    }
+
     static func drain(_ rows: PostgresRowSequence) async throws {
         for try await _ in rows {}
     }
 
     static func backendPID(of connection: PostgresConnection) async throws -> Int {
-        for try await pid in try await connection.query("SELECT pg_backend_pid()", logger: TestDatabase.logger).decode(Int.self) {
+        for try await pid in try await connection.query("SELECT pg_backend_pid()", logger: Logger(label: "test.close-watch")).decode(Int.self) {
             return pid
         }
         throw ConnectionLostError()
@@ -100,7 +124,7 @@ struct ConnectionCloseWatchTests {
 
     static func isWaitingOnALock(_ pid: Int, client: PostgresClient) async throws -> Bool {
         let rows = try await client.query(
-            "SELECT count(*) FROM pg_stat_activity WHERE pid = \(Int32(pid)) AND wait_event_type = 'Lock'", logger: TestDatabase.logger)
+            "SELECT count(*) FROM pg_stat_activity WHERE pid = \(Int32(pid)) AND wait_event_type = 'Lock'", logger: Logger(label: "test.close-watch"))
         for try await count in rows.decode(Int.self) { return count == 1 }
         return false
     }
