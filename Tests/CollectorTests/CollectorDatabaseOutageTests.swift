@@ -1,4 +1,5 @@
 import Foundation
+import NIOConcurrencyHelpers
 import Shared
 import TestSupport
 import Testing
@@ -44,6 +45,53 @@ struct CollectorDatabaseOutageTests {
             }
             #expect(try await CollectorRestartTests.totalCount(box) == expected)
             try await CollectorRestartTests.verifySummaries(scenarios, box)
+        }
+    }
+
+    /// Live events come from the broker, so a subscriber's stream goes on while PostgreSQL is down, and the final
+    /// message follows once the job is stored. (In a stop this short the session's status reads wait for the pool
+    /// to reconnect; a read the stop fails in flight is retried at the next status check.)
+    @Test func aSubscriberKeepsItsStreamThroughAPostgreSQLRestart() async throws {
+        try await CollectorHarness.withServices { amqpURL, databaseURL, box in
+            let scenario = JobScenario(shards: [["a", "b"], ["c"]], failingHosts: ["c"])
+            try await TestDatabase.insertJob(scenario.jobUUID, client: box.client)
+            let first = [scenario.split] + scenario.run(shard: 0)
+            let second = scenario.run(shard: 1)
+            let ids = Set((first + second).flatMap { $0.events.map(\.id) })
+            let configuration = try CollectorHarness.configuration(amqpURL: amqpURL, databaseURL: databaseURL)
+            try await CollectorHarness.withCollector(configuration: configuration, options: CollectorOptions(statusPollInterval: .milliseconds(200))) {
+                collector in
+                try await CollectorHarness.withPublisher(amqpURL: amqpURL) { publisher in
+                    let received = NIOLockedValueBox<[String]?>(nil)
+                    let subscriber = Task {
+                        let messages = try await CollectorHarness.subscribe(port: collector.port, job: scenario.jobUUID)
+                        received.withLockedValue { $0 = messages }
+                    }
+                    defer { subscriber.cancel() }
+                    #expect(await TestServices.eventually(timeout: .seconds(60)) { collector.metric("pansible_collector_subscribers") == 1 })
+                    try await Task.sleep(for: .milliseconds(300))
+                    try await publisher.publish(first.map(CollectorHarness.message))
+                    let firstCount = first.reduce(0) { $0 + $1.events.count }
+                    #expect(
+                        await TestServices.eventually(timeout: .seconds(30)) {
+                            (try? await TestDatabase.count(box.client, job: scenario.jobUUID).events) == firstCount
+                        })
+                    try await ServicesScript.run(["stop-postgres"])
+                    do {
+                        try await publisher.publish(second.map(CollectorHarness.message))
+                        try await Task.sleep(for: .seconds(2))
+                    } catch {
+                        try await ServicesScript.run(["start-postgres"])
+                        throw error
+                    }
+                    try await ServicesScript.run(["start-postgres"])
+                    let finished = await TestServices.eventually(timeout: .seconds(120)) { received.withLockedValue { $0 != nil } }
+                    #expect(finished, "the subscriber's stream did not end with the job")
+                    if let messages = received.withLockedValue({ $0 }) {
+                        ProgressTests.verify(messages, ids: ids, status: "failed", hosts: ["a", "b", "c"], who: "subscribed through the restart")
+                    }
+                }
+            }
         }
     }
 }
