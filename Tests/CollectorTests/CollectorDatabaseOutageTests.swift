@@ -59,9 +59,8 @@ struct CollectorDatabaseOutageTests {
             let second = scenario.run(shard: 1)
             let ids = Set((first + second).flatMap { $0.events.map(\.id) })
             let configuration = try CollectorHarness.configuration(amqpURL: amqpURL, databaseURL: databaseURL)
-            try await CollectorHarness.withCollector(configuration: configuration, options: CollectorOptions(statusPollInterval: .milliseconds(200)))
-            {
-                collector in
+            let options = CollectorOptions(statusPollInterval: .milliseconds(200))
+            try await CollectorHarness.withCollector(configuration: configuration, options: options) { collector in
                 try await CollectorHarness.withPublisher(amqpURL: amqpURL) { publisher in
                     let received = NIOLockedValueBox<[String]?>(nil)
                     let subscriber = Task {
