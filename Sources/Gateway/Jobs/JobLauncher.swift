@@ -26,7 +26,7 @@ struct JobLauncher: Sendable {
     func launchAll(_ launches: [JobLaunch], logger: Logger) async throws -> [(job: LaunchedJob, replayed: Bool)] {
         let results: [(job: LaunchedJob, replayed: Bool)]
         do {
-            results = try await postgres.withTransaction(logger: logger) { connection in
+            results = try await postgres.withWatchedTransaction(logger: logger) { connection in
                 var results: [(job: LaunchedJob, replayed: Bool)] = []
                 for launch in launches {
                     results.append(try await Self.launch(launch, on: connection, logger: logger))

@@ -3,9 +3,12 @@ import Hummingbird
 import Logging
 import NIOCore
 import PostgresNIO
+import Shared
+import _ConnectionPoolModule
 
 /// Turns every failure into the API's JSON error body: unknown routes (404), known paths with another method
-/// (405), oversize bodies (413), the handlers' `APIError`s; anything unexpected is logged and answered 500.
+/// (405), oversize bodies (413), the handlers' `APIError`s, the database being unreachable (503, with
+/// `Retry-After`); anything unexpected is logged and answered 500.
 struct ErrorMiddleware: RouterMiddleware {
     typealias Context = GatewayRequestContext
     let routes: RouteTable
@@ -27,6 +30,13 @@ struct ErrorMiddleware: RouterMiddleware {
             // A referenced record was deleted while this request ran.
             return try APIError(.conflict, code: "reference_gone", message: "a referenced record no longer exists")
                 .response(from: request, context: context)
+        } catch let error where Self.isDatabaseUnavailable(error) {
+            context.logger.warning("the database is unavailable", metadata: ["error": "\(error)", "http.path": "\(request.uri.path)"])
+            return try APIError(
+                .serviceUnavailable, code: "database_unavailable", message: "the database is unavailable; retry shortly",
+                headers: [.retryAfter: "1"]
+            )
+            .response(from: request, context: context)
         } catch is NIOTooManyBytesError {
             return try APIError(.contentTooLarge, code: "body_too_large", message: "the request body is too large")
                 .response(from: request, context: context)
@@ -54,6 +64,31 @@ struct ErrorMiddleware: RouterMiddleware {
         default:
             let code = error.status.reasonPhrase.lowercased().replacingOccurrences(of: " ", with: "_")
             return APIError(error.status, code: code, message: error.body ?? error.status.reasonPhrase, headers: error.headers)
+        }
+    }
+
+    /// True for failures of reaching PostgreSQL rather than of the request: the connection failed or was lost,
+    /// the server is shutting down or starting (SQLSTATE class 08, 57P01–57P03), the pool gave up connecting.
+    static func isDatabaseUnavailable(_ error: any Error) -> Bool {
+        switch error {
+        case is ConnectionLostError:
+            return true
+        case let error as ConnectionPoolError:
+            return error == .connectionCreationCircuitBreakerTripped
+        case let error as PostgresTransactionError:
+            return [error.beginError, error.closureError, error.commitError].contains { $0.map(isDatabaseUnavailable) ?? false }
+        case let error as PSQLError:
+            switch error.code {
+            case .connectionError, .serverClosedConnection, .uncleanShutdown:
+                return true
+            case .server:
+                guard let state = error.serverInfo?[.sqlState] else { return false }
+                return state.hasPrefix("08") || ["57P01", "57P02", "57P03"].contains(state)
+            default:
+                return false
+            }
+        default:
+            return false
         }
     }
 }

@@ -130,7 +130,7 @@ struct InventoryController {
         let logger = context.logger
         let row: Row
         do {
-            row = try await services.postgres.withTransaction(logger: logger) { connection in
+            row = try await services.postgres.withWatchedTransaction(logger: logger) { connection in
                 let existing = try await connection.query(
                     "SELECT version FROM inventory_versions WHERE inventory_id = \(id) AND version = \(version)", logger: logger
                 )

@@ -150,7 +150,7 @@ struct JobController {
         let jobMessageID = "job/\(uuid.uuidString.lowercased())"
         let row: Row
         do {
-            row = try await services.postgres.withTransaction(logger: logger) { connection in
+            row = try await services.postgres.withWatchedTransaction(logger: logger) { connection in
                 var found: (status: String, shardCount: Int?, cancelRequested: Bool)?
                 for try await (status, shardCount, requested) in try await connection.query(
                     "SELECT status, shard_count, cancel_requested_at IS NOT NULL FROM jobs WHERE uuid = \(uuid) FOR UPDATE", logger: logger

@@ -9,7 +9,7 @@ enum ResourceDeletion {
     ///   - jobColumn: the `jobs` column referring to it (a constant).
     static func delete(table: String, jobColumn: String, id: Int64, what: String, postgres: PostgresClient, logger: Logger) async throws {
         do {
-            try await postgres.withTransaction(logger: logger) { connection in
+            try await postgres.withWatchedTransaction(logger: logger) { connection in
                 // The row lock orders this against launches: their foreign-key check waits for it and then fails,
                 // or they committed first and the check below sees their job.
                 let locked = try await connection.query("SELECT id FROM \(unescaped: table) WHERE id = \(id) FOR UPDATE", logger: logger)
