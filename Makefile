@@ -27,8 +27,8 @@ services-down:
 # Suites named *OutageTests or *RestartTests stop and start the shared broker or database, so they run alone, afterwards.
 test: deps services-up
 	swift build --build-tests $(SWIFT_BUILD_FLAGS)
-	PANSIBLE_TEST_SERVICES=1 swift test --skip-build $(SWIFT_BUILD_FLAGS) --skip 'OutageTests|RestartTests' $(TEST_FLAGS)
-	PANSIBLE_TEST_SERVICES=1 swift test --skip-build $(SWIFT_BUILD_FLAGS) --filter 'OutageTests|RestartTests' --no-parallel $(TEST_FLAGS)
+	PANSIBLE_TEST_SERVICES=1 SWIFT_BUILD_FLAGS='$(SWIFT_BUILD_FLAGS)' scripts/test-pass.sh 20m --skip 'OutageTests|RestartTests' $(TEST_FLAGS)
+	PANSIBLE_TEST_SERVICES=1 SWIFT_BUILD_FLAGS='$(SWIFT_BUILD_FLAGS)' scripts/test-pass.sh 10m --filter 'OutageTests|RestartTests' --no-parallel $(TEST_FLAGS)
 
 bench: services-up
 	scripts/bench.sh

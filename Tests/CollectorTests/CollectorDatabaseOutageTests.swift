@@ -50,7 +50,7 @@ struct CollectorDatabaseOutageTests {
 
     /// Live events come from the broker, so a subscriber's stream goes on while PostgreSQL is down, and the final
     /// message follows once the job is stored. (In a stop this short the session's status reads wait for the pool
-    /// to reconnect; a read the stop fails in flight is retried at the next status check.)
+    /// to reconnect.)
     @Test func aSubscriberKeepsItsStreamThroughAPostgreSQLRestart() async throws {
         try await CollectorHarness.withServices { amqpURL, databaseURL, box in
             let scenario = JobScenario(shards: [["a", "b"], ["c"]], failingHosts: ["c"])

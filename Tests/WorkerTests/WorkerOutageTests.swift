@@ -35,7 +35,7 @@ struct WorkerOutageTests {
             try await Task.sleep(for: .seconds(3))
             try TestServices.runServicesScript(["start-rabbitmq"])
 
-            let first = try await broker.wait(for: "a run to finish", seconds: 180) {
+            let first = try await broker.wait(for: "a run to finish", seconds: 300) {
                 $0.run(ending: PipelineEventType.shardFinished, job: shard.jobUUID)
             }
             // Every run that published anything (the interrupted delivery may run again) is complete:
@@ -43,7 +43,7 @@ struct WorkerOutageTests {
             let runs = Set(await broker.events.batches.filter { $0.jobUUID == shard.jobUUID }.compactMap(\.runID))
             #expect(runs.contains(try #require(first.runID)))
             for run in runs {
-                let finished = try await broker.wait(for: "run \(run) to finish", seconds: 180) { batches in
+                let finished = try await broker.wait(for: "run \(run) to finish", seconds: 300) { batches in
                     batches.first { $0.runID == run && $0.events.contains { $0.type == PipelineEventType.shardFinished } }
                 }
                 let events = await broker.events.events(run: try #require(finished.runID))

@@ -58,7 +58,7 @@ struct ProgressSession: Sendable {
 
     private func sendStored(after state: State) async throws {
         while true {
-            let page = try await read { try await store.events(jobUUID: jobUUID, after: state.lastSeq, limit: Self.pageSize) }
+            let page = try await store.events(jobUUID: jobUUID, after: state.lastSeq, limit: Self.pageSize)
             for event in page {
                 state.lastSeq = event.seq
                 if state.sent.insert(event.id).inserted {
@@ -70,43 +70,18 @@ struct ProgressSession: Sendable {
     }
 
     /// Sends what is still missing and the final message when the job's stored status is final.
-    ///
-    /// A read the database fails (it is restarting, say) only postpones this to the next status check: the live
-    /// events keep flowing meanwhile, and what was sent is remembered, so nothing goes out twice.
     private func finishIfDone(_ state: State) async throws -> Bool {
-        do {
-            return try await finishIfDoneReading(state)
-        } catch let error as StoreReadError {
-            logger.warning("progress status check failed; retrying at the next one", metadata: ["error": "\(error.underlying)"])
-            return false
-        }
-    }
-
-    private func finishIfDoneReading(_ state: State) async throws -> Bool {
-        guard let (status, reason) = try await read({ try await store.status(jobUUID: jobUUID) }), status.isFinished else { return false }
+        guard let (status, reason) = try await store.status(jobUUID: jobUUID), status.isFinished else { return false }
         try await sendStored(after: state)
-        let missing = try await read { try await store.eventIDs(jobUUID: jobUUID) }.filter { !state.sent.contains($0) }
+        let missing = try await store.eventIDs(jobUUID: jobUUID).filter { !state.sent.contains($0) }
         if !missing.isEmpty {
-            for event in try await read({ try await store.events(jobUUID: jobUUID, ids: missing) }) where state.sent.insert(event.id).inserted {
+            for event in try await store.events(jobUUID: jobUUID, ids: missing) where state.sent.insert(event.id).inserted {
                 try await send(event.text)
             }
         }
-        let recap = try await read { try await store.recap(jobUUID: jobUUID) }
+        let recap = try await store.recap(jobUUID: jobUUID)
         try await send(ProgressMessage.text(ProgressMessage.jobFinished(jobUUID: jobUUID, status: status, reason: reason, recap: recap)))
         logger.debug("progress stream finished", metadata: ["job.uuid": "\(jobUUID)", "events.sent": "\(state.sent.count)"])
         return true
-    }
-
-    /// A store read, its failure told apart from the socket's.
-    private func read<Value>(_ body: () async throws -> Value) async throws -> Value {
-        do {
-            return try await body()
-        } catch {
-            throw StoreReadError(underlying: error)
-        }
-    }
-
-    private struct StoreReadError: Error {
-        var underlying: any Error
     }
 }

@@ -109,7 +109,7 @@ final class WorkerBroker: Sendable {
     }
 
     /// Waits (bounded, against hangs) until `extract` finds something in the events so far.
-    func wait<T: Sendable>(for what: String, seconds: Double = 120, _ extract: @Sendable ([EventBatch]) -> T?) async throws -> T {
+    func wait<T: Sendable>(for what: String, seconds: Double = 300, _ extract: @Sendable ([EventBatch]) -> T?) async throws -> T {
         let deadline = ContinuousClock.now + .seconds(seconds)
         while ContinuousClock.now < deadline {
             if let value = extract(await events.batches) { return value }
