@@ -260,6 +260,7 @@ class CallbackModule(CallbackBase):
         self._play = play
         self._emit('playbook_on_play_start', parent_uuid=self._playbook_uuid, data={
             'hosts': play.hosts if isinstance(play.hosts, (str, list)) else str(play.hosts),
+            'strategy': getattr(play, 'strategy', None),
         })
 
     def _task_start(self, event_type, task, **extra):

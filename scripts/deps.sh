@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs what Pansible needs on Debian 12: RabbitMQ, PostgreSQL, rabbitmq-c, git, ssh and ansible-core.
+# Installs what Pansible needs on Debian 12: RabbitMQ, PostgreSQL, rabbitmq-c, git, ssh, ansible-core and Mitogen.
 # Idempotent: installs only what is missing.
 set -euo pipefail
 
@@ -19,4 +19,13 @@ if ! command -v ansible-playbook >/dev/null 2>&1; then
     echo "deps: installing ansible-core"
     python3 -m pip install -q 'ansible-core>=2.14,<2.20'
 fi
-echo "deps: ok ($(ansible-playbook --version | head -1), $(dpkg-query -W -f='rabbitmq-server ${Version}' rabbitmq-server))"
+# Mitogen for Ansible: workers use its strategy whenever it is importable and accepts the installed ansible-core
+# (`worker.mitogen: auto`). 0.3.54 supports ansible-core 2.10 to 2.19.
+MITOGEN_VERSION=0.3.54
+python_for_ansible=$(ansible-playbook --version | sed -n 's/.*python version = .*(\(\/[^)]*\))$/\1/p')
+python_for_ansible=${python_for_ansible:-python3}
+if [ "$("$python_for_ansible" -c 'import importlib.metadata as m; print(m.version("mitogen"))' 2>/dev/null)" != "$MITOGEN_VERSION" ]; then
+    echo "deps: installing mitogen $MITOGEN_VERSION"
+    "$python_for_ansible" -m pip install -q "mitogen==$MITOGEN_VERSION"
+fi
+echo "deps: ok ($(ansible-playbook --version | head -1), mitogen $MITOGEN_VERSION, $(dpkg-query -W -f='rabbitmq-server ${Version}' rabbitmq-server))"

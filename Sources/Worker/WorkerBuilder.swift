@@ -20,8 +20,13 @@ func buildWorker(
     let runner = try makeShardRunner(configuration: configuration, logger: serviceLogger, publisher: messaging.publisher, registry: registry)
     let metricsRegistry = PrometheusCollectorRegistry()
     let metrics = WorkerMetrics(registry: metricsRegistry)
+    let running = RunningShards()
     let shards = ShardService(
-        messaging: messaging, runner: runner, pool: worker.pool, concurrency: worker.concurrency, metrics: metrics, logger: serviceLogger)
+        messaging: messaging, runner: runner, pool: worker.pool, concurrency: worker.concurrency, metrics: metrics, running: running,
+        logger: serviceLogger)
+    let heartbeat = HeartbeatService(
+        publisher: messaging.publisher, workerID: worker.workerID, pool: worker.pool, slots: worker.concurrency,
+        interval: worker.heartbeatInterval, running: running, logger: serviceLogger)
     let control = ControlService(messaging: messaging, registry: registry, logger: serviceLogger)
     let operationsLogger = serviceLogger
     let operations = OperationsServer.make(
@@ -29,7 +34,9 @@ func buildWorker(
         onServerRunning: { port in operationsLogger.info("health and metrics listening", metadata: ["port": "\(port)"]) })
     let services: [ServiceGroupConfiguration.ServiceConfiguration] =
         extraServices.map { .init(service: $0) } + [
-            .init(service: operations), .init(service: control), .init(service: shards, successTerminationBehavior: .gracefullyShutdownGroup),
+            // Stopped in reverse order: the shard service finishes its shards first, then the heartbeat says goodbye.
+            .init(service: operations), .init(service: heartbeat), .init(service: control),
+            .init(service: shards, successTerminationBehavior: .gracefullyShutdownGroup),
         ]
     return ServiceGroup(
         configuration: ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: serviceLogger))

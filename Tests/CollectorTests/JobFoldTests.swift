@@ -39,6 +39,21 @@ import Testing
         #expect(result.shards[0].summary?["a"]?.ok == 3)
     }
 
+    @Test func aPoolWithoutWorkersIsTheReasonUntilAShardStarts() {
+        var scenario = JobScenario(shards: [["a"], ["b"]])
+        scenario.notice = "no live worker serves pool 'edge'"
+        let (waiting, _) = Self.stateEvents([scenario.split])
+        let pending = JobFold.fold(events: waiting, runs: [])
+        #expect(!pending.status.isFinished)
+        #expect(pending.reason == "no live worker serves pool 'edge'")
+
+        let (events, runs) = Self.stateEvents([scenario.split] + scenario.run(shard: 0).prefix(1))
+        #expect(JobFold.fold(events: events, runs: runs).reason == nil)
+        let (all, allRuns) = Self.stateEvents(scenario.allBatches())
+        let finished = JobFold.fold(events: all, runs: allRuns)
+        #expect(finished.status == .successful && finished.reason == nil)
+    }
+
     @Test func aFailedHostMakesTheJobFailed() {
         let scenario = JobScenario(shards: [["a", "b"], ["c"]], failingHosts: ["c"])
         let (events, runs) = Self.stateEvents(scenario.allBatches())

@@ -35,6 +35,21 @@ import Testing
             error?.description == "configuration error: collector.batch_size (env PANSIBLE_COLLECTOR_BATCH_SIZE): expected an integer, got 'many'")
     }
 
+    @Test func workerSpeedDefaults() throws {
+        let defaults = try PansibleConfiguration(source: ConfigurationSource(values: [:])).worker
+        #expect(defaults.mitogen == .auto)
+        #expect(defaults.concurrency == CPUCapacity.current().slots)
+        let set = try PansibleConfiguration(
+            source: ConfigurationSource(values: ["worker.mitogen": "false", "worker.concurrency": "3", "worker.heartbeat_interval": "0.5"])
+        ).worker
+        #expect(set.mitogen == .off && set.concurrency == 3 && set.heartbeatInterval == 0.5)
+        #expect(try PansibleConfiguration(source: ConfigurationSource(values: ["worker.mitogen": "yes"])).worker.mitogen == .on)
+        let error = #expect(throws: ConfigurationError.self) {
+            try PansibleConfiguration(source: ConfigurationSource(values: ["worker.mitogen": "sometimes"]))
+        }
+        #expect(error?.key == "worker.mitogen")
+    }
+
     @Test func missingExplicitFileIsAnError() {
         #expect(throws: ConfigurationError.self) {
             try PansibleConfiguration.load(path: "/nonexistent/pansible.yml", isDefaultPath: false, environment: [:])

@@ -31,7 +31,60 @@ import Testing
         (10, nil, 0, 4, [0..<10]), (10, 1, 3, 4, [0..<10]), (7, nil, 7, 4, [0..<7]), (1, nil, nil, 50, [0..<1]),
     ])
     func plansCut(_ count: Int, _ shards: Int?, _ size: Int?, _ defaultSize: Int, _ ranges: [Range<Int>]) throws {
-        #expect(try ShardPlan.cut(hostCount: count, shards: shards, shardSize: size, defaultShardSize: defaultSize).ranges == ranges)
+        let sizing = ShardPlan.Sizing(slots: 0, fallbackShardSize: defaultSize)
+        #expect(try ShardPlan.cut(hostCount: count, shards: shards, shardSize: size, sizing: sizing).ranges == ranges)
+    }
+
+    /// Hosts, live slots, shards per slot, floor, ceiling -> shard sizes.
+    @Test(arguments: [
+        (400, 4, 1, 10, 1000, [100, 100, 100, 100]),
+        (80, 4, 1, 10, 1000, [20, 20, 20, 20]),
+        (10, 4, 1, 10, 1000, [10]),  // the floor: one shard rather than four of 2-3 hosts
+        (25, 4, 1, 10, 1000, [13, 12]),
+        (3, 8, 1, 10, 1000, [3]),
+        (400, 4, 2, 10, 1000, Array(repeating: 50, count: 8)),
+        (5000, 2, 1, 10, 1000, Array(repeating: 1000, count: 5)),  // the ceiling wins over the slots
+        (7, 16, 1, 1, 1000, Array(repeating: 1, count: 7)),
+    ])
+    func capacityCut(_ hosts: Int, _ slots: Int, _ perSlot: Int, _ floor: Int, _ ceiling: Int, _ sizes: [Int]) throws {
+        let sizing = ShardPlan.Sizing(slots: slots, shardsPerSlot: perSlot, minShardSize: floor, maxShardSize: ceiling, fallbackShardSize: 50)
+        let plan = try ShardPlan.cut(hostCount: hosts, shards: nil, shardSize: nil, sizing: sizing)
+        #expect(plan.ranges.map(\.count) == sizes)
+        #expect(plan.ranges.first?.lowerBound == 0 && plan.ranges.last?.upperBound == hosts)
+        #expect(zip(plan.ranges, plan.ranges.dropFirst()).allSatisfy { $0.upperBound == $1.lowerBound })
+    }
+
+    @Test func explicitOptionsWinOverCapacity() throws {
+        let sizing = ShardPlan.Sizing(slots: 8, fallbackShardSize: 50)
+        #expect(try ShardPlan.cut(hostCount: 100, shards: nil, shardSize: 30, sizing: sizing).ranges.map(\.count) == [30, 30, 30, 10])
+        #expect(try ShardPlan.cut(hostCount: 100, shards: 2, shardSize: nil, sizing: sizing).ranges.map(\.count) == [50, 50])
+        #expect(try ShardPlan.cut(hostCount: 100, shards: nil, shardSize: 0, sizing: sizing).ranges.map(\.count) == [100])
+    }
+
+    @Test func splitsForThePoolsCapacityWithForksPerShard() throws {
+        let splitter = JobSplitter(sizing: ShardPlan.Sizing(slots: 0, minShardSize: 2), maxForks: 3)
+        let capacity = PoolCapacity.Snapshot(workers: 2, slots: 2, free: 1)
+        let split = try splitter.split(Self.job(), commit: "c", capacity: capacity).get()
+        #expect(split.shards.map(\.hosts.count) == [4, 4])
+        // One fork per host, at most max_forks, unless the job sets forks.
+        #expect(split.shards.map(\.options.forks) == [3, 3])
+        let data = try #require(split.event.data)
+        #expect(data["capacity"] == .object(["workers": .int(2), "slots": .int(2), "free": .int(1)]))
+        #expect(data["notice"] == nil)
+
+        let forked = try splitter.split(Self.job(options: JobOptions(forks: 7)), commit: "c", capacity: capacity).get()
+        #expect(forked.shards.map(\.options.forks) == [7, 7])
+        let small = try JobSplitter(sizing: ShardPlan.Sizing(slots: 0), maxForks: 50).split(Self.job(), commit: "c", capacity: capacity).get()
+        #expect(small.shards.map(\.options.forks) == [8])
+    }
+
+    @Test func aPoolWithoutLiveWorkersIsNoticed() throws {
+        let splitter = JobSplitter(sizing: ShardPlan.Sizing(slots: 0, fallbackShardSize: 3))
+        let split = try splitter.split(Self.job(options: JobOptions(pool: "edge")), commit: "c", capacity: .empty).get()
+        #expect(split.shards.map(\.hosts.count) == [3, 3, 2])
+        let notice = try #require(split.event.data?["notice"]?.stringValue)
+        #expect(notice.contains("no live worker serves pool 'edge'") && notice.contains("pansible.shards.edge"))
+        #expect(JobSplitData(json: split.event.data)?.notice == notice)
     }
 
     @Test func splitsByNameWithPinnedCommit() throws {
@@ -51,8 +104,9 @@ import Testing
 
     @Test func splittingTwiceGivesTheSameShards() throws {
         let splitter = JobSplitter(defaultShardSize: 2)
-        let first = try splitter.split(Self.job(), commit: "c").get()
-        let second = try splitter.split(Self.job(), commit: "c").get()
+        let now = Date()
+        let first = try splitter.split(Self.job(), commit: "c", now: now).get()
+        let second = try splitter.split(Self.job(), commit: "c", now: now).get()
         #expect(first.shards == second.shards)
     }
 

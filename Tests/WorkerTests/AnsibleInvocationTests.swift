@@ -40,6 +40,21 @@ import Testing
         #expect(invocation.environment["ANSIBLE_STRATEGY"] == nil)
     }
 
+    @Test func pipeliningIsOnUnlessTheJobOrTheWorkerSaysOtherwise() throws {
+        let configuration = try WorkerFixtures.configuration(workDirectory: "/w").worker
+        func pipelining(_ options: JobOptions, base: [String: String] = [:]) -> String? {
+            AnsibleInvocation(
+                shard: shard(options), directory: directory, configuration: configuration, pluginDirectory: "/p", baseEnvironment: base,
+                secret: nil, mitogenStrategies: nil
+            ).environment["ANSIBLE_PIPELINING"]
+        }
+        #expect(pipelining(JobOptions()) == "True")
+        #expect(pipelining(JobOptions(pipelining: false)) == "False")
+        #expect(pipelining(JobOptions(pipelining: true)) == "True")
+        #expect(pipelining(JobOptions(), base: ["ANSIBLE_PIPELINING": "0"]) == "0")
+        #expect(pipelining(JobOptions(pipelining: false), base: ["ANSIBLE_PIPELINING": "1"]) == "False")
+    }
+
     @Test func environmentKeepsTheUsersCallbacksAndDropsPansibleSecrets() throws {
         let configuration = try WorkerFixtures.configuration(
             workDirectory: "/w", ["worker.environment.HTTP_PROXY": "http://proxy:3128", "worker.environment.ANSIBLE_FORKS": "9"]

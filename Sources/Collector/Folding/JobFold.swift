@@ -100,6 +100,9 @@ enum JobFold {
             result.reason = failure.data?["reason"]?.stringValue ?? "the job failed"
         } else if let split {
             let announced = shards.filter { $0.index < split.shardCount }
+            if let notice = split.notice, !shards.contains(where: { $0.currentRunID != nil || $0.status.isFinished }) {
+                result.reason = notice
+            }
             if announced.count == split.shardCount, announced.allSatisfy(\.status.isFinished) {
                 if let failed = announced.first(where: { $0.status == .error }) {
                     result.status = .error

@@ -28,6 +28,7 @@ extension JobOptions {
             self.pool = pool
         }
         mitogen = try body.optionalBool("mitogen")
+        pipelining = try body.optionalBool("pipelining")
     }
 
     static func isValidPoolName(_ name: String) -> Bool {

@@ -2213,6 +2213,9 @@ enum OpenAPIDocument {
                   },
                   "mitogen": {
                     "type": "boolean"
+                  },
+                  "pipelining": {
+                    "type": "boolean"
                   }
                 }
               },

@@ -62,26 +62,54 @@ struct JobController {
         let uuid = try context.jobUUID()
         let logger = context.logger
         var job: JSONValue?
+        var launchedAt: Date?
+        var endedAt: Date?
         for try await row in try await services.postgres.query(
             "SELECT \(unescaped: Self.columns) FROM jobs WHERE uuid = \(uuid)", logger: logger
         ).decode(Row.self) {
             job = Self.json(row)
+            launchedAt = row.15
+            endedAt = row.17
         }
         guard case .object(var object) = job else { throw APIError.notFound("job", id: uuid.uuidString.lowercased()) }
         var shards: [JSONValue] = []
-        for try await (index, hostCount, status, attempts, runID, attempt, rc, reason, startedAt, finishedAt) in try await services.postgres.query(
-            """
-            SELECT shard_index, cardinality(hosts), status, attempts, current_run_id, current_attempt, rc, reason, started_at, finished_at
-            FROM shards WHERE job_uuid = \(uuid) ORDER BY shard_index
-            """,
-            logger: logger
-        ).decode((Int, Int, String, Int, UUID?, Int?, Int?, String?, Date?, Date?).self) {
+        var firstStart: Date?
+        var lastFinish: Date?
+        for try await (index, hostCount, status, attempts, runID, attempt, rc, reason, startedAt, finishedAt, workerID, strategy, timings)
+            in try await services.postgres.query(
+                """
+                SELECT s.shard_index, cardinality(s.hosts), s.status, s.attempts, s.current_run_id, s.current_attempt, s.rc, s.reason,
+                       s.started_at, s.finished_at, r.worker_id, e.payload -> 'data' ->> 'strategy', (e.payload -> 'data' -> 'timings')::text
+                FROM shards s
+                LEFT JOIN shard_runs r ON r.run_id = s.current_run_id
+                LEFT JOIN LATERAL (
+                    SELECT payload FROM events
+                    WHERE run_id = s.current_run_id AND job_uuid = s.job_uuid
+                      AND type IN ('shard_finished', 'shard_error', 'shard_canceled')
+                    LIMIT 1
+                ) e ON true
+                WHERE s.job_uuid = \(uuid) ORDER BY s.shard_index
+                """,
+                logger: logger
+            ).decode((Int, Int, String, Int, UUID?, Int?, Int?, String?, Date?, Date?, String?, String?, String?).self)
+        {
             shards.append([
                 "index": .from(index), "host_count": .from(hostCount), "status": .string(status), "attempts": .from(attempts),
                 "run_id": .from(runID), "attempt": .from(attempt), "rc": .from(rc), "reason": .from(reason), "started_at": .from(startedAt),
-                "finished_at": .from(finishedAt),
+                "finished_at": .from(finishedAt), "worker_id": .from(workerID), "strategy": .from(strategy),
+                "timings": timings.flatMap { try? JSONDecoder().decode(JSONValue.self, from: Data($0.utf8)) } ?? .null,
             ])
+            if let startedAt { firstStart = min(firstStart ?? startedAt, startedAt) }
+            if let finishedAt { lastFinish = max(lastFinish ?? finishedAt, finishedAt) }
         }
+        var splitAt: Date?
+        for try await (timestamp) in try await services.postgres.query(
+            "SELECT created_at FROM events WHERE job_uuid = \(uuid) AND event_id = 'split'", logger: logger
+        ).decode(Date.self) {
+            splitAt = timestamp
+        }
+        object["timings"] = Self.timings(
+            createdAt: launchedAt, splitAt: splitAt, firstStart: firstStart, lastFinish: lastFinish, finishedAt: endedAt)
         for try await (total, failed, unreachable, ok, changed) in try await services.postgres.query(
             """
             SELECT count(*)::int8, (count(*) FILTER (WHERE failures > 0))::int8, (count(*) FILTER (WHERE unreachable > 0))::int8,
@@ -96,6 +124,21 @@ struct JobController {
         }
         object["shards"] = .array(shards)
         return JSONResponse.make(value: .object(object))
+    }
+
+    /// Seconds from launch to split, split to the first shard's start, first start to last shard's end, and
+    /// that end to the job's final status: where a whole job's time goes outside the playbook.
+    static func timings(createdAt: Date?, splitAt: Date?, firstStart: Date?, lastFinish: Date?, finishedAt: Date?) -> JSONValue {
+        var timings: [String: JSONValue] = [:]
+        func gap(_ name: String, _ from: Date?, _ to: Date?) {
+            if let from, let to { timings[name] = .double(max(0, to.timeIntervalSince(from))) }
+        }
+        gap("split", createdAt, splitAt)
+        gap("first_shard_start", splitAt, firstStart)
+        gap("shards", firstStart, lastFinish)
+        gap("final", lastFinish, finishedAt)
+        gap("total", createdAt, finishedAt)
+        return .object(timings)
     }
 
     /// Newest first; `limit` (default 50, at most 500) and `cursor` (the `next` of the previous page);

@@ -6,7 +6,8 @@ public struct WorkerConfiguration: Sendable {
     public var address: ListenAddress
     /// `worker.pool`: the pool whose shard queue this worker consumes. Default `default`.
     public var pool: String
-    /// `worker.concurrency`: shards run at once (prefetch follows). Default 2.
+    /// `worker.concurrency`: shards run at once (prefetch follows). `auto` (the default): the processors this
+    /// worker may use (its CPU quota, else its affinity), at least 1.
     public var concurrency: Int
     /// `worker.ansible_playbook`: the `ansible-playbook` to run. Default found on PATH.
     public var ansiblePlaybook: String
@@ -14,8 +15,13 @@ public struct WorkerConfiguration: Sendable {
     public var workDirectory: String
     /// `worker.timeout`: seconds a shard may run when the job sets no `timeout`. Default 3600.
     public var timeout: Int
-    /// `worker.mitogen`: run with the Mitogen strategy when it is installed. Default false.
-    public var mitogen: Bool
+    /// `worker.mitogen`: `auto` (the default) runs shards with the Mitogen strategy whenever the probe finds it
+    /// installed and compatible with this ansible-core; `true` asks for it (logged when it cannot be used);
+    /// `false` never uses it. A job's `"mitogen": false` turns it off for that job.
+    public var mitogen: MitogenMode
+    /// `worker.heartbeat_interval`: seconds between the heartbeats that announce this worker and its free
+    /// slots to the splitters. Default 2.
+    public var heartbeatInterval: Double
     /// `worker.id`: names this worker in events. Default `<host name>-<pid>`.
     public var workerID: String
     /// `worker.environment.<NAME>`: extra environment for `ansible-playbook` (and git); also
@@ -44,11 +50,16 @@ public struct WorkerConfiguration: Sendable {
         guard !pool.isEmpty, pool.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) else {
             throw ConfigurationError(key: "worker.pool", message: "expected letters, digits, - or _, got '\(pool)'")
         }
-        self.concurrency = try source.int("worker.concurrency", default: 2, range: 1...256)
+        if source.string("worker.concurrency", default: "auto").trimmingCharacters(in: .whitespaces).lowercased() == "auto" {
+            self.concurrency = CPUCapacity.current().slots
+        } else {
+            self.concurrency = try source.int("worker.concurrency", default: 1, range: 1...256)
+        }
         self.ansiblePlaybook = source.string("worker.ansible_playbook", default: "ansible-playbook")
         self.workDirectory = source.string("worker.work_dir", default: ".pansible/worker")
         self.timeout = try source.int("worker.timeout", default: 3600, range: 1...604_800)
-        self.mitogen = try source.bool("worker.mitogen", default: false)
+        self.mitogen = try MitogenMode(source: source, key: "worker.mitogen")
+        self.heartbeatInterval = try source.double("worker.heartbeat_interval", default: 2, minimum: 0.1)
         let defaultID = "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)"
         self.workerID = source.string("worker.id").flatMap { $0.isEmpty ? nil : $0 } ?? defaultID
         self.environment = source.mapping("worker.environment")
@@ -59,5 +70,25 @@ public struct WorkerConfiguration: Sendable {
         self.batchIntervalMilliseconds = try source.int("worker.batch_interval_ms", default: 50, range: 1...60_000)
         self.bufferEvents = try source.int("worker.buffer_events", default: 10_000, range: 1...10_000_000)
         self.resultMaxBytes = try source.byteSize("worker.result_max_bytes", default: 256 << 10)
+    }
+}
+
+/// Whether a worker runs shards with the Mitogen strategy.
+public enum MitogenMode: String, Sendable, Equatable {
+    /// Whenever the probe finds it installed and compatible.
+    case auto
+    /// Asked for: a warning is logged when it cannot be used, and the run goes ahead plain.
+    case on = "true"
+    /// Never.
+    case off = "false"
+
+    init(source: ConfigurationSource, key: String) throws {
+        let text = source.string(key, default: "auto").trimmingCharacters(in: .whitespaces).lowercased()
+        switch text {
+        case "auto": self = .auto
+        case "true", "yes", "on", "1": self = .on
+        case "false", "no", "off", "0": self = .off
+        default: throw ConfigurationError(key: key, message: "expected auto, true or false, got '\(text)'")
+        }
     }
 }

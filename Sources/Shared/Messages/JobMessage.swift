@@ -112,11 +112,13 @@ public struct JobOptions: Codable, Sendable, Equatable {
     public var pool: String?
     /// false turns the worker's Mitogen accelerator off for this job.
     public var mitogen: Bool?
+    /// false turns SSH pipelining (on by default) off for this job.
+    public var pipelining: Bool?
 
     public init(
         limit: String? = nil, extraVars: JSONValue? = nil, tags: [String]? = nil, skipTags: [String]? = nil, check: Bool? = nil,
         diff: Bool? = nil, verbosity: Int? = nil, forks: Int? = nil, shardSize: Int? = nil, shards: Int? = nil, timeout: Int? = nil,
-        pool: String? = nil, mitogen: Bool? = nil
+        pool: String? = nil, mitogen: Bool? = nil, pipelining: Bool? = nil
     ) {
         self.limit = limit
         self.extraVars = extraVars
@@ -131,10 +133,11 @@ public struct JobOptions: Codable, Sendable, Equatable {
         self.timeout = timeout
         self.pool = pool
         self.mitogen = mitogen
+        self.pipelining = pipelining
     }
 
     enum CodingKeys: String, CodingKey {
-        case limit, tags, check, diff, verbosity, forks, shards, timeout, pool, mitogen
+        case limit, tags, check, diff, verbosity, forks, shards, timeout, pool, mitogen, pipelining
         case extraVars = "extra_vars"
         case skipTags = "skip_tags"
         case shardSize = "shard_size"

@@ -60,11 +60,14 @@ public struct JobSplitData: Sendable, Equatable {
     public var hostCount: Int
     /// Hosts by shard index.
     public var shards: [Int: [String]]
+    /// Why the job may wait, such as a pool with no live worker; shown until a shard starts.
+    public var notice: String?
 
-    public init(shardCount: Int, hostCount: Int, shards: [Int: [String]]) {
+    public init(shardCount: Int, hostCount: Int, shards: [Int: [String]], notice: String? = nil) {
         self.shardCount = shardCount
         self.hostCount = hostCount
         self.shards = shards
+        self.notice = notice
     }
 
     public init?(json: JSONValue?) {
@@ -92,11 +95,14 @@ public struct JobSplitData: Sendable, Equatable {
         self.shardCount = shardCount
         self.hostCount = object["host_count"]?.intValue.map(Int.init) ?? shards.values.reduce(0) { $0 + $1.count }
         self.shards = shards
+        self.notice = object["notice"]?.stringValue
     }
 
     public var json: JSONValue {
         let list: [JSONValue] = (0..<shardCount).map { index in .array((shards[index] ?? []).map(JSONValue.string)) }
-        return .object(["shard_count": .int(Int64(shardCount)), "host_count": .int(Int64(hostCount)), "shards": .array(list)])
+        var object: [String: JSONValue] = ["shard_count": .int(Int64(shardCount)), "host_count": .int(Int64(hostCount)), "shards": .array(list)]
+        if let notice { object["notice"] = .string(notice) }
+        return .object(object)
     }
 }
 

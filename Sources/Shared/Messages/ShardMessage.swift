@@ -32,10 +32,12 @@ public struct ShardMessage: Codable, Sendable, Equatable {
     public var hosts: [String]
     public var options: JobOptions
     public var credential: SealedCredential?
+    /// When the splitter cut the job: the start of the shard's time in the queue.
+    public var splitAt: Date?
 
     public init(
         jobUUID: UUID, jobID: Int64, index: Int, count: Int, pool: String, playbook: PlaybookSpec, inventory: JSONValue,
-        hosts: [String], options: JobOptions, credential: SealedCredential?, groupVars: JSONValue? = nil
+        hosts: [String], options: JobOptions, credential: SealedCredential?, groupVars: JSONValue? = nil, splitAt: Date? = nil
     ) {
         self.schema = Self.currentSchema
         self.jobUUID = jobUUID
@@ -49,6 +51,7 @@ public struct ShardMessage: Codable, Sendable, Equatable {
         self.hosts = hosts
         self.options = options
         self.credential = credential
+        self.splitAt = splitAt
     }
 
     public var messageID: String { Self.messageID(jobUUID: jobUUID, index: index) }
@@ -62,5 +65,6 @@ public struct ShardMessage: Codable, Sendable, Equatable {
         case jobUUID = "job_uuid"
         case jobID = "job_id"
         case groupVars = "group_vars"
+        case splitAt = "split_at"
     }
 }

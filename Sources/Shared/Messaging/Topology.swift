@@ -5,12 +5,14 @@
 /// - `pansible.events` (topic, `job.<uuid>.<source>`) → quorum queue `pansible.events` (`job.#`), plus each
 ///   collector's exclusive live queue bound per watched job.
 /// - `pansible.control` (fanout) → each worker's exclusive queue.
+/// - `pansible.workers` (topic, routing key = pool) → each splitter's exclusive queue: workers' heartbeats.
 /// - `pansible.dlx` (fanout) → quorum queue `pansible.dead`: messages past the delivery limit or rejected.
 public enum Topology {
     public static let jobsExchange = "pansible.jobs"
     public static let shardsExchange = "pansible.shards"
     public static let eventsExchange = "pansible.events"
     public static let controlExchange = "pansible.control"
+    public static let workersExchange = "pansible.workers"
     public static let deadLetterExchange = "pansible.dlx"
 
     public static let jobsQueue = "pansible.jobs"

@@ -11,9 +11,17 @@ func buildSplitter(
     onServerRunning: (@Sendable (Int) async -> Void)? = nil
 ) throws -> ServiceGroup {
     let client = try AMQPClient(configuration: configuration.amqp, connectionName: "pansible-splitter", logger: logger)
+    let settings = configuration.splitter
+    let capacity = PoolCapacity(warmUp: .seconds(settings.capacityWait))
+    let splitter = JobSplitter(
+        sizing: ShardPlan.Sizing(
+            slots: 0, shardsPerSlot: settings.shardsPerSlot, minShardSize: settings.minShardSize, maxShardSize: settings.maxShardSize,
+            fallbackShardSize: settings.shardSize),
+        maxForks: settings.maxForks)
     let service = SplitterService(
         consumer: client, publisher: client, queues: AMQPShardQueues(client: client, deliveryLimit: configuration.amqp.deliveryLimit),
-        resolver: GitRevisionResolver(), splitter: JobSplitter(defaultShardSize: configuration.splitter.shardSize), logger: logger)
+        resolver: GitRevisionResolver(), splitter: splitter, capacity: capacity, logger: logger)
+    let heartbeats = HeartbeatListener(subscriber: client, capacity: capacity, logger: logger)
     let server = OperationsServer.make(
         name: "pansible-splitter", address: configuration.splitter.address,
         checks: [ClosureReadinessCheck(name: "amqp") { client.isConnected }], registry: registry, logger: logger,
@@ -23,6 +31,7 @@ func buildSplitter(
         configuration: .init(
             services: [
                 .init(service: client),
+                .init(service: heartbeats),
                 .init(service: service, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup),
                 .init(service: server),
             ],

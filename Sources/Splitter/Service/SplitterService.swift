@@ -16,6 +16,8 @@ struct SplitterService: Service {
     let queues: any ShardQueueDeclaring
     let resolver: any RevisionResolving
     let splitter: JobSplitter
+    /// The pools' live workers, from their heartbeats; nil: shards of fixed size.
+    let capacity: PoolCapacity?
     /// Jobs split at once.
     let prefetch: Int
     let logger: Logger
@@ -26,13 +28,14 @@ struct SplitterService: Service {
 
     init(
         consumer: any MessageConsuming, publisher: any MessagePublishing, queues: any ShardQueueDeclaring, resolver: any RevisionResolving,
-        splitter: JobSplitter, prefetch: Int = 2, logger: Logger
+        splitter: JobSplitter, capacity: PoolCapacity? = nil, prefetch: Int = 2, logger: Logger
     ) {
         self.consumer = consumer
         self.publisher = publisher
         self.queues = queues
         self.resolver = resolver
         self.splitter = splitter
+        self.capacity = capacity
         self.prefetch = prefetch
         self.logger = logger
     }
@@ -63,10 +66,15 @@ struct SplitterService: Service {
             let outcome = try await split(job, logger: logger)
             try await delivery.ack()
             switch outcome {
-            case .split(let shards):
+            case .split(let shards, let capacity):
                 splitCounter.increment()
                 shardCounter.increment(by: shards)
-                logger.info("job split", metadata: ["job.shards": "\(shards)"])
+                var metadata: Logger.Metadata = ["job.shards": "\(shards)"]
+                if let capacity {
+                    metadata["pool.workers"] = "\(capacity.workers)"
+                    metadata["pool.slots"] = "\(capacity.slots)"
+                }
+                logger.info("job split", metadata: metadata)
             case .failed(let reason):
                 failedCounter.increment()
                 logger.warning("job failed to split", metadata: ["job.reason": "\(reason)"])
@@ -79,7 +87,7 @@ struct SplitterService: Service {
     }
 
     enum Outcome {
-        case split(shards: Int)
+        case split(shards: Int, capacity: PoolCapacity.Snapshot?)
         case failed(String)
     }
 
@@ -103,12 +111,13 @@ struct SplitterService: Service {
                 return .failed(failure.message)
             }
         }
-        switch splitter.split(job, commit: commit) {
+        let pool = job.options.pool ?? Topology.defaultPool
+        let snapshot = await capacity?.snapshot(pool: pool)
+        switch splitter.split(job, commit: commit, capacity: snapshot) {
         case .failure(let failure):
             try await publishFailure(failure, job: job)
             return .failed(failure.message)
         case .success(let split):
-            let pool = job.options.pool ?? Topology.defaultPool
             // The pool's queue may not exist yet (no worker of it started): declare it, so shards wait for one.
             try await queues.declareShardQueue(pool: pool)
             let encoder = MessageCoding.encoder()
@@ -121,7 +130,7 @@ struct SplitterService: Service {
             }
             try await publisher.publish(messages)
             try await publisher.publish(eventMessage(job: job, event: split.event, encoder: encoder))
-            return .split(shards: split.shards.count)
+            return .split(shards: split.shards.count, capacity: snapshot)
         }
     }
 

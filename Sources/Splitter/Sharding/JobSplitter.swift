@@ -5,8 +5,20 @@ import Shared
 /// hosts by name, cuts them (``ShardPlan``) and gives every shard a self-contained inventory
 /// (``ShardInventory``) and the pinned commit. Pure: publishing and acking are the service's.
 struct JobSplitter: Sendable {
-    /// Hosts per shard when the job sets neither `shards` nor `shard_size` (`splitter.shard_size`).
-    var defaultShardSize: Int
+    /// How a job that sets neither `shards` nor `shard_size` is cut; `slots` comes from the pool per job.
+    var sizing: ShardPlan.Sizing
+    /// Forks of a shard whose job sets none: one per host, at most this (`splitter.max_forks`).
+    var maxForks: Int
+
+    init(sizing: ShardPlan.Sizing, maxForks: Int = 50) {
+        self.sizing = sizing
+        self.maxForks = maxForks
+    }
+
+    /// Fixed shards of `defaultShardSize` hosts when the job sets no shard option (no pool capacity known).
+    init(defaultShardSize: Int) {
+        self.init(sizing: ShardPlan.Sizing(slots: 0, fallbackShardSize: defaultShardSize))
+    }
 
     struct Split: Sendable {
         var shards: [ShardMessage]
@@ -16,8 +28,11 @@ struct JobSplitter: Sendable {
 
     /// - Parameters:
     ///   - commit: The playbook revision pinned for every shard.
+    ///   - capacity: The job's pool as its workers' heartbeats describe it; nil when not known (fixed shards).
     ///   - now: The event's timestamp.
-    func split(_ job: JobMessage, commit: String, now: Date = Date()) -> Result<Split, JobSplitFailure> {
+    func split(_ job: JobMessage, commit: String, capacity: PoolCapacity.Snapshot? = nil, now: Date = Date()) -> Result<
+        Split, JobSplitFailure
+    > {
         let inventory: Inventory
         do {
             inventory = try Inventory(hosts: job.inventory.hosts, vars: job.inventory.vars)
@@ -42,8 +57,9 @@ struct JobSplitter: Sendable {
 
         let plan: ShardPlan
         do {
-            plan = try ShardPlan.cut(
-                hostCount: selected.count, shards: job.options.shards, shardSize: job.options.shardSize, defaultShardSize: defaultShardSize)
+            var sizing = self.sizing
+            sizing.slots = capacity?.slots ?? 0
+            plan = try ShardPlan.cut(hostCount: selected.count, shards: job.options.shards, shardSize: job.options.shardSize, sizing: sizing)
         } catch .invalidShards(let value) {
             return .failure(JobSplitFailure(.invalidOptions, "shards must be at least 1, got \(value)"))
         } catch {
@@ -60,23 +76,35 @@ struct JobSplitter: Sendable {
             let hostIDs = Array(selected[range])
             let names = hostIDs.map { inventory.hosts[$0].name }
             let shardInventory = ShardInventory(inventory, hosts: hostIDs)
+            var options = job.options
+            if options.forks == nil { options.forks = max(1, min(names.count, maxForks)) }
             shards.append(
                 ShardMessage(
                     jobUUID: job.jobUUID, jobID: job.jobID, index: index, count: plan.ranges.count, pool: pool, playbook: playbook,
-                    inventory: shardInventory.inventory, hosts: names, options: job.options, credential: job.credential,
-                    groupVars: shardInventory.groupVars))
+                    inventory: shardInventory.inventory, hosts: names, options: options, credential: job.credential,
+                    groupVars: shardInventory.groupVars, splitAt: now))
             assignment.append(.object(["index": .int(Int64(index)), "hosts": .array(names.map(JSONValue.string))]))
         }
-        let event = PansibleEvent(
-            id: "split", type: PipelineEventType.jobSplit, timestamp: now,
-            data: .object([
-                "shard_count": .int(Int64(shards.count)),
-                "host_count": .int(Int64(selected.count)),
-                "commit": .string(commit),
-                "pool": .string(pool),
-                "shards": .array(assignment),
-            ]))
+        var data: [String: JSONValue] = [
+            "shard_count": .int(Int64(shards.count)),
+            "host_count": .int(Int64(selected.count)),
+            "commit": .string(commit),
+            "pool": .string(pool),
+            "shards": .array(assignment),
+        ]
+        if let capacity {
+            data["capacity"] = .object([
+                "workers": .int(Int64(capacity.workers)), "slots": .int(Int64(capacity.slots)), "free": .int(Int64(capacity.free)),
+            ])
+            if capacity.workers == 0 { data["notice"] = .string(Self.noWorkerNotice(pool: pool)) }
+        }
+        let event = PansibleEvent(id: "split", type: PipelineEventType.jobSplit, timestamp: now, data: .object(data))
         return .success(Split(shards: shards, event: event))
+    }
+
+    /// What a job whose pool has no live worker says until one of its shards starts.
+    static func noWorkerNotice(pool: String) -> String {
+        "no live worker serves pool '\(pool)': the shards wait in \(Topology.shardsQueue(pool: pool)) until one starts"
     }
 
     /// The `job_failed` event for a job that could not be split.

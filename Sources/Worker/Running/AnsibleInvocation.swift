@@ -58,6 +58,13 @@ struct AnsibleInvocation: Sendable, Equatable {
         if secret?.sshPrivateKey != nil {
             environment["ANSIBLE_PRIVATE_KEY_FILE"] = directory.sshKey
         }
+        // SSH pipelining: one SSH operation per task instead of several (the SSH connection only; sudo must not
+        // require a tty). A job's `pipelining: false` turns it off; otherwise a worker's own ANSIBLE_PIPELINING stays.
+        if options.pipelining == false {
+            environment["ANSIBLE_PIPELINING"] = "False"
+        } else if environment["ANSIBLE_PIPELINING"] == nil {
+            environment["ANSIBLE_PIPELINING"] = "True"
+        }
         if let mitogenStrategies {
             environment["ANSIBLE_STRATEGY_PLUGINS"] = Self.prepend(mitogenStrategies, to: environment["ANSIBLE_STRATEGY_PLUGINS"], separator: ":")
             environment["ANSIBLE_STRATEGY"] = "mitogen_linear"

@@ -97,6 +97,7 @@ struct ShardRunner: Sendable {
         _ shard: ShardMessage, in directory: RunDirectory, control: RunControl, sink: RunEventSink, events: inout RunEvents,
         startedAt: Date, logger: Logger
     ) async throws -> (final: String, exitCode: Int32?) {
+        var timings = RunTimings(start: startedAt, splitAt: shard.splitAt)
         var secret: CredentialSecret?
         if let credential = shard.credential {
             guard let sealer else { throw RunPreparationError.noSecretKey }
@@ -112,15 +113,17 @@ struct ShardRunner: Sendable {
         let commit = try await repositories.export(
             repository: shard.playbook.gitRepo, commit: shard.playbook.commit, ref: shard.playbook.ref, into: directory.project,
             sshKeyPath: secret?.sshPrivateKey != nil ? directory.sshKey : nil)
+        timings.mark(.checkout)
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: "\(directory.project)/\(shard.playbook.entry)", isDirectory: &isDirectory),
             !isDirectory.boolValue
         else { throw RunPreparationError.badEntry(shard.playbook.entry) }
         try directory.writeInventory(shard.inventory, groupVars: shard.groupVars)
         if let extraVars = shard.options.extraVars { try directory.writeExtraVars(extraVars) }
+        timings.mark(.inventory)
 
-        let useMitogen = configuration.mitogen && shard.options.mitogen != false
-        let strategies = useMitogen ? await mitogen.strategyDirectory() : nil
+        let wantsMitogen = configuration.mitogen != .off && shard.options.mitogen != false
+        let strategies = wantsMitogen ? await mitogen.strategyDirectory() : nil
         let invocation = AnsibleInvocation(
             shard: shard, directory: directory, configuration: configuration, pluginDirectory: pluginDirectory,
             baseEnvironment: baseEnvironment, secret: secret, mitogenStrategies: strategies)
@@ -144,6 +147,9 @@ struct ShardRunner: Sendable {
         defer { timer.cancel() }
 
         var stats: JSONValue?
+        // The strategies the plays really ran with (a play's `strategy:` keyword beats the worker's choice).
+        var playStrategies: [String] = []
+        var lastEventAt: Date?
         let tail = try EventTail(eventsPath: directory.events, outputPath: directory.output)
         try await withTaskCancellationHandler {
             while true {
@@ -159,11 +165,18 @@ struct ShardRunner: Sendable {
                     try await Task.sleep(for: .milliseconds(20))
                     continue
                 }
+                timings.mark(.ansibleStart)
+                lastEventAt = Date()
                 var numbered: [PansibleEvent] = []
                 numbered.reserveCapacity(batch.count)
                 for var event in batch {
                     event.counter = events.nextCounter()
                     if event.type == "playbook_on_stats" { stats = event.data?["stats"] }
+                    if event.type == "playbook_on_play_start", let strategy = event.data?["strategy"]?.stringValue,
+                        !playStrategies.contains(strategy)
+                    {
+                        playStrategies.append(strategy)
+                    }
                     numbered.append(event)
                 }
                 await sink.append(numbered)
@@ -180,6 +193,8 @@ struct ShardRunner: Sendable {
             process.signalGroup(SIGKILL)
             _ = await process.waitForGroupExit(seconds: 5)
         }
+        if let lastEventAt { timings.mark(.playbook, at: lastEventAt) }
+        timings.mark(.exit)
         await control.detach()
         directory.removeSecrets()
         if let rest = try tail.remainingOutput() {
@@ -188,6 +203,8 @@ struct ShardRunner: Sendable {
 
         let duration = Date().timeIntervalSince(startedAt)
         var data = events.runData(["rc": .int(Int64(status.code)), "duration": .double(duration), "mitogen": .bool(strategies != nil)])
+        data["strategy"] = playStrategies.isEmpty ? .null : .string(playStrategies.joined(separator: ","))
+        data["timings"] = timings.json()
         data["stats"] = stats ?? .null
         let reason = await control.stopReason
         let final: String

@@ -14,12 +14,14 @@ struct ShardService: Service {
     let pool: String
     let concurrency: Int
     let metrics: WorkerMetrics
+    /// Shared with the heartbeat, which announces the free slots.
+    let running: RunningShards
     let logger: Logger
 
     func run() async throws {
         let deliveries = try await messaging.shards(pool: pool, prefetch: concurrency)
+        await running.open()
         logger.info("consuming shards", metadata: ["pool": "\(pool)", "concurrency": "\(concurrency)"])
-        let running = RunningShards()
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
                 try await withThrowingDiscardingTaskGroup { shards in
@@ -74,37 +76,5 @@ struct ShardService: Service {
                 "cannot settle a shard delivery",
                 metadata: ["job.uuid": "\(shard.jobUUID.uuidString.lowercased())", "shard.index": "\(shard.index)", "error": "\(error)"])
         }
-    }
-}
-
-/// Counts the shards being run and, once stopping, tells when none is left.
-actor RunningShards {
-    private var running = 0
-    private var stopping = false
-    private var idleWaiters: [CheckedContinuation<Void, Never>] = []
-
-    /// Counts a new shard in, unless the service is stopping.
-    func tryStart() -> Bool {
-        guard !stopping else { return false }
-        running += 1
-        return true
-    }
-
-    func finish() {
-        running -= 1
-        if running == 0 && stopping { resumeWaiters() }
-    }
-
-    /// Refuses new shards from now on and returns once the running ones are done.
-    func stopAndWaitUntilIdle() async {
-        stopping = true
-        guard running > 0 else { return }
-        await withCheckedContinuation { idleWaiters.append($0) }
-    }
-
-    private func resumeWaiters() {
-        let waiters = idleWaiters
-        idleWaiters = []
-        waiters.forEach { $0.resume() }
     }
 }

@@ -13,11 +13,13 @@ struct JobScenario {
     /// Hosts whose last task fails.
     var failingHosts: Set<String> = []
     var eventsPerBatch = 10
+    /// The split's notice (a pool with no live worker).
+    var notice: String?
 
     var split: EventBatch {
         let data = JobSplitData(
             shardCount: shards.count, hostCount: shards.reduce(0) { $0 + $1.count },
-            shards: Dictionary(uniqueKeysWithValues: shards.enumerated().map { ($0.offset, $0.element) })
+            shards: Dictionary(uniqueKeysWithValues: shards.enumerated().map { ($0.offset, $0.element) }), notice: notice
         )
         return EventBatch(
             jobUUID: jobUUID, source: "splitter", events: [PansibleEvent(id: "split", type: PipelineEventType.jobSplit, data: data.json)]

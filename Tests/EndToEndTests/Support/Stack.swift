@@ -27,11 +27,12 @@ final class Stack: @unchecked Sendable {
     }
 
     /// Starts every process and waits until the gateway and the collector are ready.
-    static func start(workers: Int = 2) async throws -> Stack {
+    /// - Parameter workerEnvironment: more environment for every worker (`PANSIBLE_WORKER_CONCURRENCY`, …).
+    static func start(workers: Int = 2, workerEnvironment: [String: String] = [:]) async throws -> Stack {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pansible-e2e-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let stack = Stack(directory: directory, amqpURL: try TestServices.createVirtualHost(), database: try await TestServices.createDatabase())
-        try await stack.launch(workers: workers)
+        try await stack.launch(workers: workers, workerEnvironment: workerEnvironment)
         return stack
     }
 
@@ -49,14 +50,14 @@ final class Stack: @unchecked Sendable {
         ]
     }
 
-    private func launch(workers: Int) async throws {
+    private func launch(workers: Int, workerEnvironment: [String: String]) async throws {
         // The gateway applies the migrations first; the others start once it is ready.
         processes.append(try ServiceProcess(binary: "pansible-gateway", environment: environment, logDirectory: directory))
         try await waitReady(gatewayURL, process: processes[0])
         processes.append(try ServiceProcess(binary: "pansible-collector", environment: environment, logDirectory: directory))
         processes.append(try ServiceProcess(binary: "pansible-splitter", environment: environment, logDirectory: directory))
         for index in 1...max(1, workers) {
-            try addWorker(name: "pansible-worker-\(index)")
+            try addWorker(name: "pansible-worker-\(index)", extraEnvironment: workerEnvironment)
         }
         try await waitReady(collectorURL, process: processes[1])
     }

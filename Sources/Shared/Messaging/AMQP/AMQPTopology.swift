@@ -70,6 +70,7 @@ public struct AMQPTopology: Sendable, Equatable {
                 Exchange(name: Topology.shardsExchange, kind: .direct),
                 Exchange(name: Topology.eventsExchange, kind: .topic),
                 Exchange(name: Topology.controlExchange, kind: .fanout),
+                Exchange(name: Topology.workersExchange, kind: .topic),
                 Exchange(name: Topology.deadLetterExchange, kind: .fanout),
             ],
             queues: [

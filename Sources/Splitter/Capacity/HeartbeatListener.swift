@@ -1,0 +1,22 @@
+import Logging
+import ServiceLifecycle
+import Shared
+
+/// Listens to the workers' heartbeats (`pansible.workers`, every pool) on an exclusive queue of its own and
+/// keeps ``PoolCapacity`` up to date.
+struct HeartbeatListener: Service {
+    let subscriber: any MessageSubscribing
+    let capacity: PoolCapacity
+    let logger: Logger
+
+    func run() async throws {
+        let subscription = try await subscriber.subscribe(exchange: Topology.workersExchange, bindingKeys: ["#"], autoAck: true, prefetch: 0)
+        for try await delivery in subscription.deliveries.cancelOnGracefulShutdown() {
+            do {
+                await capacity.record(try MessageCoding.decode(WorkerHeartbeat.self, from: delivery.body))
+            } catch {
+                logger.warning("unreadable worker heartbeat ignored", metadata: ["error": "\(error)", "amqp.routing_key": "\(delivery.routingKey)"])
+            }
+        }
+    }
+}

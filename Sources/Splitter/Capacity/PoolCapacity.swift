@@ -1,0 +1,70 @@
+import Foundation
+import Shared
+
+/// What this splitter knows of each pool's workers, from their heartbeats (``WorkerHeartbeat``).
+///
+/// A worker counts while it is not stopping and its last heartbeat is younger than two and a half of its
+/// intervals (plus a second of slack for a busy broker). A splitter that has just started has heard from
+/// nobody yet: ``snapshot(pool:)`` then waits up to `warmUp` before it concludes that a pool has no worker.
+actor PoolCapacity {
+    /// The live workers of one pool, summed.
+    struct Snapshot: Sendable, Equatable {
+        var workers: Int
+        /// Shards the pool runs at once.
+        var slots: Int
+        /// Slots not running a shard right now.
+        var free: Int
+
+        static let empty = Snapshot(workers: 0, slots: 0, free: 0)
+    }
+
+    private struct Seen {
+        var heartbeat: WorkerHeartbeat
+        var at: ContinuousClock.Instant
+    }
+
+    private var workers: [String: Seen] = [:]
+    private let startedAt: ContinuousClock.Instant
+    private let warmUp: Duration
+
+    init(warmUp: Duration, startedAt: ContinuousClock.Instant = .now) {
+        self.warmUp = warmUp
+        self.startedAt = startedAt
+    }
+
+    func record(_ heartbeat: WorkerHeartbeat, at now: ContinuousClock.Instant = .now) {
+        if heartbeat.stopping {
+            workers[heartbeat.workerID] = nil
+        } else {
+            workers[heartbeat.workerID] = Seen(heartbeat: heartbeat, at: now)
+        }
+    }
+
+    /// The pool's live workers now; while the warm-up lasts and none is known, waits for the warm-up's end.
+    func snapshot(pool: String) async -> Snapshot {
+        var current = live(pool: pool, at: .now)
+        let warmEnd = startedAt + warmUp
+        while current.workers == 0 && ContinuousClock.now < warmEnd {
+            try? await Task.sleep(for: min(.milliseconds(100), warmEnd - .now))
+            current = live(pool: pool, at: .now)
+        }
+        return current
+    }
+
+    /// The pool's live workers at `now`, forgetting those gone silent.
+    func live(pool: String, at now: ContinuousClock.Instant) -> Snapshot {
+        var snapshot = Snapshot.empty
+        for (id, seen) in workers {
+            let deadline = seen.at + .seconds(seen.heartbeat.interval * 2.5 + 1)
+            guard now < deadline else {
+                workers[id] = nil
+                continue
+            }
+            guard seen.heartbeat.pool == pool else { continue }
+            snapshot.workers += 1
+            snapshot.slots += seen.heartbeat.slots
+            snapshot.free += seen.heartbeat.free
+        }
+        return snapshot
+    }
+}
