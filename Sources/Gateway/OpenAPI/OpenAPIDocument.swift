@@ -2212,10 +2212,12 @@ enum OpenAPIDocument {
                     "minimum": 1
                   },
                   "mitogen": {
-                    "type": "boolean"
+                    "type": "boolean",
+                    "description": "false runs the job with Ansible's own strategy instead of Mitogen's (used by default where installed)."
                   },
                   "pipelining": {
-                    "type": "boolean"
+                    "type": "boolean",
+                    "description": "false turns SSH pipelining (on by default) off."
                   }
                 }
               },
@@ -2484,8 +2486,39 @@ enum OpenAPIDocument {
                             "null"
                           ],
                           "format": "date-time"
+                        },
+                        "worker_id": {
+                          "type": [
+                            "string",
+                            "null"
+                          ],
+                          "description": "The worker that ran the shard's current attempt."
+                        },
+                        "strategy": {
+                          "type": [
+                            "string",
+                            "null"
+                          ],
+                          "description": "The strategy the plays ran with (mitogen_linear, linear, ...; comma-separated when plays differ)."
+                        },
+                        "timings": {
+                          "type": [
+                            "object",
+                            "null"
+                          ],
+                          "description": "Seconds: queued, checkout, inventory, ansible_start, playbook, exit, total.",
+                          "additionalProperties": {
+                            "type": "number"
+                          }
                         }
                       }
+                    }
+                  },
+                  "timings": {
+                    "type": "object",
+                    "description": "Seconds: split (launch to split), first_shard_start, shards, final (last shard end to final status), total.",
+                    "additionalProperties": {
+                      "type": "number"
                     }
                   },
                   "hosts": {
