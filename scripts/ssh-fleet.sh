@@ -143,6 +143,8 @@ inventory() {
     done
     echo "  vars:"
     echo "    ansible_ssh_common_args: '-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null'"
+    # Mitogen decides host key checking from this (or Ansible's host_key_checking), not from the ssh arguments.
+    echo "    ansible_host_key_checking: false"
     echo "    ansible_python_interpreter: $python"
 }
 
