@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Starts or stops the whole Pansible stack on this machine: the private RabbitMQ and PostgreSQL, then the
-# gateway, splitter, collector and two workers (release binaries), logging under .pansible/logs.
+# gateway, splitter, collector and WORKERS workers (release binaries), logging under .pansible/logs.
 #   scripts/stack.sh up|down|status
-# Environment: BIN_DIR (default .build/release), WORKERS (default 2), plus the services script's variables.
+# Environment: BIN_DIR (default .build/release), WORKERS (default 2; 0 starts none, and `up` stops workers
+# beyond WORKERS), plus the services script's variables.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
@@ -58,6 +59,7 @@ up() {
     for i in $(seq 1 "$WORKERS"); do
         PANSIBLE_WORKER_WORK_DIR=$STATE/worker-$i start "worker-$i" "$BIN_DIR/pansible-worker"
     done
+    stop_surplus_workers
     wait_ready collector "http://$COLLECTOR"
     sleep 1
     for name in splitter $(seq -f 'worker-%g' 1 "$WORKERS"); do
@@ -71,6 +73,27 @@ Pansible is up.
   logs         $LOGS/
 Stop it with: make down
 INFO
+}
+
+stop() {
+    local name=$1 pid
+    [ -f "$RUN/$name.pid" ] || return 0
+    pid=$(cat "$RUN/$name.pid")
+    kill -TERM "$pid" 2>/dev/null || true
+    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+    kill -KILL "$pid" 2>/dev/null || true
+    rm -f "$RUN/$name.pid"
+}
+
+# Workers beyond WORKERS left by an earlier `up` are stopped as `down` stops them, so the
+# stack runs exactly WORKERS workers; WORKERS=0 runs none (the benchmarks bring their own).
+stop_surplus_workers() {
+    local pidfile name
+    for pidfile in "$RUN"/worker-*.pid; do
+        [ -e "$pidfile" ] || continue
+        name=$(basename "$pidfile" .pid)
+        [ "${name#worker-}" -le "$WORKERS" ] || { echo "$name: stopping (WORKERS=$WORKERS)"; stop "$name"; }
+    done
 }
 
 down() {
