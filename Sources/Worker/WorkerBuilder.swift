@@ -26,7 +26,7 @@ func buildWorker(
         logger: serviceLogger)
     let heartbeat = HeartbeatService(
         publisher: messaging.publisher, workerID: worker.workerID, pool: worker.pool, slots: worker.concurrency,
-        interval: worker.heartbeatInterval, running: running, logger: serviceLogger)
+        cpuCapacity: worker.cpuCapacity, interval: worker.heartbeatInterval, running: running, logger: serviceLogger)
     let control = ControlService(messaging: messaging, registry: registry, logger: serviceLogger)
     let operationsLogger = serviceLogger
     let operations = OperationsServer.make(

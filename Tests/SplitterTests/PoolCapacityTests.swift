@@ -45,3 +45,36 @@ import Testing
         #expect(await warm.snapshot(pool: "edge") == .empty)
     }
 }
+
+extension PoolCapacityTests {
+    static func sized(_ id: String, host: String, slots: Int, cpus: Double, machine: Int) -> WorkerHeartbeat {
+        WorkerHeartbeat(workerID: id, pool: "default", slots: slots, running: 0, interval: 2, host: host, cpus: cpus, machineCPUs: machine)
+    }
+
+    /// Two workers without a quota on a 2-core machine each see 2 cores: together they have 2 slots, not 4.
+    @Test func workersOfOneMachineShareItsCores() async {
+        let start = ContinuousClock.now
+        let capacity = PoolCapacity(warmUp: .zero, startedAt: start)
+        await capacity.record(Self.sized("a", host: "box", slots: 2, cpus: 2, machine: 2), at: start)
+        await capacity.record(Self.sized("b", host: "box", slots: 2, cpus: 2, machine: 2), at: start)
+        await capacity.record(Self.sized("c", host: "other", slots: 4, cpus: 4, machine: 4), at: start)
+        #expect(await capacity.live(pool: "default", at: start) == .init(workers: 3, slots: 6, free: 6))
+    }
+
+    @Test(arguments: [
+        // Each under a quota of a quarter core: 4 and 8 of them fit a 2-core machine; 16 are twice too many.
+        (4, 0.25, 2, 4), (8, 0.25, 2, 8), (16, 0.25, 2, 8),
+        // Without a quota: every worker claims the whole machine.
+        (1, 2.0, 2, 2), (3, 8.0, 8, 8),
+    ])
+    func quotaWorkersKeepTheirSlots(_ count: Int, _ cpus: Double, _ machine: Int, _ slots: Int) {
+        let heartbeats = (0..<count).map { Self.sized("w\($0)", host: "box", slots: max(1, Int(cpus)), cpus: cpus, machine: machine) }
+        #expect(PoolCapacity.slots(sharingOneMachine: heartbeats) == slots)
+    }
+
+    @Test func handSetConcurrencyIsKept() {
+        let fixed = WorkerHeartbeat(workerID: "f", pool: "default", slots: 6, running: 0, interval: 2, host: "box")
+        let auto = Self.sized("a", host: "box", slots: 2, cpus: 2, machine: 2)
+        #expect(PoolCapacity.slots(sharingOneMachine: [fixed, auto]) == 8)
+    }
+}

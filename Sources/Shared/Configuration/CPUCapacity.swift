@@ -16,6 +16,9 @@ public struct CPUCapacity: Sendable, Equatable {
         self.quota = quota
     }
 
+    /// Cores' worth of CPU time this process may use.
+    public var cores: Double { min(Double(online), quota ?? Double(online)) }
+
     /// Shards to run at once: the whole cores granted, at least 1.
     public var slots: Int {
         guard let quota else { return max(1, online) }

@@ -9,6 +9,8 @@ public struct WorkerConfiguration: Sendable {
     /// `worker.concurrency`: shards run at once (prefetch follows). `auto` (the default): the processors this
     /// worker may use (its CPU quota, else its affinity), at least 1.
     public var concurrency: Int
+    /// The processors `concurrency` was taken from; nil when it was set by hand.
+    public var cpuCapacity: CPUCapacity?
     /// `worker.ansible_playbook`: the `ansible-playbook` to run. Default found on PATH.
     public var ansiblePlaybook: String
     /// `worker.work_dir`: repository cache and run directories. Default `.pansible/worker`.
@@ -51,8 +53,11 @@ public struct WorkerConfiguration: Sendable {
             throw ConfigurationError(key: "worker.pool", message: "expected letters, digits, - or _, got '\(pool)'")
         }
         if source.string("worker.concurrency", default: "auto").trimmingCharacters(in: .whitespaces).lowercased() == "auto" {
-            self.concurrency = CPUCapacity.current().slots
+            let capacity = CPUCapacity.current()
+            self.cpuCapacity = capacity
+            self.concurrency = capacity.slots
         } else {
+            self.cpuCapacity = nil
             self.concurrency = try source.int("worker.concurrency", default: 1, range: 1...256)
         }
         self.ansiblePlaybook = source.string("worker.ansible_playbook", default: "ansible-playbook")

@@ -6,6 +6,13 @@ import Shared
 /// A worker counts while it is not stopping and its last heartbeat is younger than two and a half of its
 /// intervals (plus a second of slack for a busy broker). A splitter that has just started has heard from
 /// nobody yet: ``snapshot(pool:)`` then waits up to `warmUp` before it concludes that a pool has no worker.
+///
+/// Workers on one machine share its processors: when the cores that a machine's workers each sized their
+/// slots from add up to more than the machine has (two workers without a quota on one box), their slots
+/// are scaled down to the machine's share, so the job is not cut into shards that would only take turns
+/// on the same cores while each pays its own start-up. Workers with a CPU quota each (containers, cgroups)
+/// add up to no more than the machine and keep their slots; workers whose concurrency was set by hand keep
+/// theirs too.
 actor PoolCapacity {
     /// The live workers of one pool, summed.
     struct Snapshot: Sendable, Equatable {
@@ -54,6 +61,7 @@ actor PoolCapacity {
     /// The pool's live workers at `now`, forgetting those gone silent.
     func live(pool: String, at now: ContinuousClock.Instant) -> Snapshot {
         var snapshot = Snapshot.empty
+        var machines: [String: [WorkerHeartbeat]] = [:]
         for (id, seen) in workers {
             let deadline = seen.at + .seconds(seen.heartbeat.interval * 2.5 + 1)
             guard now < deadline else {
@@ -62,9 +70,35 @@ actor PoolCapacity {
             }
             guard seen.heartbeat.pool == pool else { continue }
             snapshot.workers += 1
-            snapshot.slots += seen.heartbeat.slots
-            snapshot.free += seen.heartbeat.free
+            machines[seen.heartbeat.host ?? "worker \(id)", default: []].append(seen.heartbeat)
+        }
+        for heartbeats in machines.values {
+            let slots = Self.slots(sharingOneMachine: heartbeats)
+            snapshot.slots += slots
+            snapshot.free += min(slots, heartbeats.reduce(0) { $0 + $1.free })
         }
         return snapshot
+    }
+
+    /// The slots of the workers of one machine, scaled down when the cores they sized them from add up to
+    /// more than the machine has.
+    static func slots(sharingOneMachine heartbeats: [WorkerHeartbeat]) -> Int {
+        var sized = 0
+        var claimed = 0.0
+        var machine = 0
+        var fixed = 0
+        for heartbeat in heartbeats {
+            if let cpus = heartbeat.cpus, let machineCPUs = heartbeat.machineCPUs, cpus > 0, machineCPUs > 0 {
+                sized += heartbeat.slots
+                claimed += cpus
+                machine = max(machine, machineCPUs)
+            } else {
+                fixed += heartbeat.slots
+            }
+        }
+        guard sized > 0 else { return fixed }
+        let oversubscription = claimed / Double(machine)
+        guard oversubscription > 1 else { return fixed + sized }
+        return fixed + max(1, Int((Double(sized) / oversubscription).rounded(.down)))
     }
 }

@@ -14,6 +14,8 @@ struct HeartbeatService: Service {
     let workerID: String
     let pool: String
     let slots: Int
+    /// The processors the slots follow from (nil: concurrency set by hand).
+    let cpuCapacity: CPUCapacity?
     let interval: Double
     let running: RunningShards
     let logger: Logger
@@ -37,7 +39,9 @@ struct HeartbeatService: Service {
     }
 
     private func send(running: Int, stopping: Bool) async {
-        let heartbeat = WorkerHeartbeat(workerID: workerID, pool: pool, slots: slots, running: running, interval: interval, stopping: stopping)
+        let heartbeat = WorkerHeartbeat(
+            workerID: workerID, pool: pool, slots: slots, running: running, interval: interval, stopping: stopping,
+            host: ProcessInfo.processInfo.hostName, cpus: cpuCapacity?.cores, machineCPUs: cpuCapacity?.online)
         do {
             let message = OutgoingMessage(
                 exchange: Topology.workersExchange, routingKey: pool, body: try MessageCoding.encode(heartbeat),
