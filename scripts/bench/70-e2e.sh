@@ -11,7 +11,8 @@
 # shard, and each shard's "strategy" and "timings" (min/median/max per key) when the API gives them.
 # TARGET=local: ansible_connection local. TARGET=ssh: the SSH fleet of scripts/ssh-fleet.sh (started here),
 # its client key uploaded as a credential for Pansible and given with --private-key to plain Ansible; every
-# session is ended before each measured run, so no run reuses another's ControlPersist connections.
+# session is ended before each measured run, so no run reuses another's ControlPersist connections. The fleet
+# is stopped at the end if this run started it.
 # Fails, saying why, if a job does not end successful with every host ok > 0 and failures = 0, or a plain run
 # fails. Asserts no timing. Starts the services and the stack (scripts/stack.sh up) and leaves them running.
 # Environment: HOSTS (400), RUNS (1), TARGET (local), JOB_TIMEOUT (3600 s), plus stack.sh's and services.sh's
@@ -28,7 +29,15 @@ JOB_TIMEOUT=${JOB_TIMEOUT:-3600}
 case "$TARGET" in local | ssh) ;; *) echo "70-e2e: TARGET must be local or ssh" >&2; exit 2 ;; esac
 export HOSTS
 WORK=$(mktemp -d /tmp/pansible-bench-e2e.XXXXXX)
-trap 'rm -rf "$WORK"' EXIT
+FLEET_WAS_UP=
+cleanup() {
+    # The SSH fleet is stopped again if this run started it; otherwise only the sessions it left are ended.
+    if [ "$TARGET" = ssh ]; then
+        if [ -z "$FLEET_WAS_UP" ]; then scripts/ssh-fleet.sh down >/dev/null; else scripts/ssh-fleet.sh disconnect; fi
+    fi
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
 api() { python3 "$ROOT/scripts/bench/pansible_api.py" "$@"; }
 
 PYTHON=$(ansible-playbook --version | sed -n 's/.*python version = .*(\(\/[^)]*\))$/\1/p')
@@ -55,6 +64,7 @@ git -C "$WORK/repo" -c user.name=bench -c user.email=bench@example.invalid commi
 # One YAML inventory for plain Ansible; Pansible gets its hosts and its `all` variables as hosts and vars.
 PRIVATE_KEY=()
 if [ "$TARGET" = ssh ]; then
+    scripts/ssh-fleet.sh status | grep -q ': 0 of ' || FLEET_WAS_UP=1
     scripts/ssh-fleet.sh up >/dev/null
     scripts/ssh-fleet.sh inventory > "$WORK/inventory.yml"
     KEY=$(cd "$STATE" && pwd)/ssh-fleet/id_ed25519
