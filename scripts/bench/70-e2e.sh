@@ -137,7 +137,8 @@ row() { # label, pansible times, alternative label, alternative times, target
 }
 
 WHAT="$HOSTS $([ "$TARGET" = ssh ] && echo "SSH hosts (ssh-fleet)" || echo "local hosts") x 3 module tasks"
-echo "e2e: $WHAT, launch through the API to the final status, ${WORKERS:-2} workers with the stack's defaults;" \
+WORKER_COUNT=$(find "$STATE/run" -name 'worker-*.pid' | wc -l)
+echo "e2e: $WHAT, launch through the API to the final status, $WORKER_COUNT workers with the stack's defaults;" \
     "medians of $RUNS run(s)"
 row "Pansible, stack defaults" "${default[*]}" "ansible-playbook -f 50" "${plain50[*]}" "target <= 0.3"
 if [ -n "$MITOGEN_STRATEGIES" ]; then

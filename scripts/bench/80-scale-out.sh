@@ -104,6 +104,8 @@ cleanup() {
     rm -rf "$WORK"
 }
 trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 stop_workers # left by a run that was killed
 remove_cgroups
 
