@@ -14,7 +14,8 @@
 # session is ended before each measured run, so no run reuses another's ControlPersist connections. The fleet
 # is stopped at the end if this run started it.
 # Fails, saying why, if a job does not end successful with every host ok > 0 and failures = 0, or a plain run
-# fails. Asserts no timing. Starts the services and the stack (scripts/stack.sh up) and leaves them running.
+# fails. Asserts no timing. Starts the services and the stack (scripts/stack.sh up); the stack's processes are
+# stopped again at the end if it was not running before (the services stay).
 # Environment: HOSTS (400), RUNS (1), TARGET (local), JOB_TIMEOUT (3600 s), plus stack.sh's and services.sh's
 # (PANSIBLE_STATE_DIR, BIN_DIR, WORKERS, AMQP_PORT, PG_PORT, PANSIBLE_PORT, PANSIBLE_WS_PORT) and, for
 # TARGET=ssh, ssh-fleet.sh's SSH_PORT.
@@ -30,7 +31,10 @@ case "$TARGET" in local | ssh) ;; *) echo "70-e2e: TARGET must be local or ssh" 
 export HOSTS
 WORK=$(mktemp -d /tmp/pansible-bench-e2e.XXXXXX)
 FLEET_WAS_UP=
+STACK_WAS_UP=
 cleanup() {
+    # The stack's Pansible processes are stopped again if this run started them (the services stay).
+    [ -n "$STACK_WAS_UP" ] || scripts/stack.sh stop
     # The SSH fleet is stopped again if this run started it; otherwise only the sessions it left are ended.
     if [ "$TARGET" = ssh ]; then
         if [ -z "$FLEET_WAS_UP" ]; then scripts/ssh-fleet.sh down >/dev/null; else scripts/ssh-fleet.sh disconnect; fi
@@ -43,6 +47,7 @@ api() { python3 "$ROOT/scripts/bench/pansible_api.py" "$@"; }
 PYTHON=$(ansible-playbook --version | sed -n 's/.*python version = .*(\(\/[^)]*\))$/\1/p')
 MITOGEN_STRATEGIES=$("$PYTHON" -c 'import os, ansible_mitogen.plugins.strategy as s; print(os.path.dirname(s.__file__))' 2>/dev/null || true)
 
+! grep -q '^gateway: running' <<< "$(scripts/stack.sh status)" || STACK_WAS_UP=1
 scripts/stack.sh up >/dev/null
 
 # The playbook repository (the same playbook as 30-worker).
@@ -64,7 +69,7 @@ git -C "$WORK/repo" -c user.name=bench -c user.email=bench@example.invalid commi
 # One YAML inventory for plain Ansible; Pansible gets its hosts and its `all` variables as hosts and vars.
 PRIVATE_KEY=()
 if [ "$TARGET" = ssh ]; then
-    scripts/ssh-fleet.sh status | grep -q ': 0 of ' || FLEET_WAS_UP=1
+    grep -q ': 0 of ' <<< "$(scripts/ssh-fleet.sh status)" || FLEET_WAS_UP=1
     scripts/ssh-fleet.sh up >/dev/null
     scripts/ssh-fleet.sh inventory > "$WORK/inventory.yml"
     KEY=$(cd "$STATE" && pwd)/ssh-fleet/id_ed25519

@@ -5,9 +5,10 @@
 # concurrency is left to the worker, which sizes it from its CPU quota), then one job of HOSTS_PER_WORKER*W
 # local hosts x 3 module tasks with default options (no shard or forks option) launched through the REST API
 # and timed from just before the POST to the poll that sees the final status. The gateway, splitter and
-# collector run unconstrained (scripts/stack.sh up with WORKERS=0: the stack's own workers are stopped, and
-# 70-e2e's `stack.sh up` starts them again). The alternative: plain `ansible-playbook -f HOSTS_PER_WORKER` on
-# HOSTS_PER_WORKER local hosts inside one such cgroup, before the jobs (and once more after them when RUNS > 1).
+# collector run unconstrained (scripts/stack.sh up with WORKERS=0; a running stack's own workers are stopped
+# meanwhile and started again at the end, a stack this run started is stopped again). The alternative: plain
+# `ansible-playbook -f HOSTS_PER_WORKER` on HOSTS_PER_WORKER local hosts inside one such cgroup, before the jobs
+# (and once more after them when RUNS > 1).
 # Prints per W: T(job) (median of RUNS jobs), T(plain) (median), their ratio (target <= 1.1 at W=4), the
 # concurrency each worker chose, the job's shard count and which worker ran which shard. The cgroups are
 # removed at the end, also on failure. Fails if a job does not end successful with every host ok > 0 and
@@ -98,9 +99,23 @@ stop_workers() {
     done
 }
 
+# The stack is left as it was found: stopped again (the services stay), or with its own workers back.
+STACK_WAS_UP=
+STACK_WORKERS=0
+if grep -q '^gateway: running' <<< "$(scripts/stack.sh status)"; then
+    STACK_WAS_UP=1
+    for pidfile in "$RUN"/worker-*.pid; do
+        if [ -e "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then STACK_WORKERS=$((STACK_WORKERS + 1)); fi
+    done
+fi
 cleanup() {
     stop_workers
     remove_cgroups
+    if [ -z "$STACK_WAS_UP" ]; then
+        scripts/stack.sh stop
+    else
+        WORKERS=$STACK_WORKERS scripts/stack.sh up >/dev/null
+    fi
     rm -rf "$WORK"
 }
 trap cleanup EXIT
