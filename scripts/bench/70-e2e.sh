@@ -30,8 +30,10 @@ JOB_TIMEOUT=${JOB_TIMEOUT:-3600}
 case "$TARGET" in local | ssh) ;; *) echo "70-e2e: TARGET must be local or ssh" >&2; exit 2 ;; esac
 export HOSTS
 WORK=$(mktemp -d /tmp/pansible-bench-e2e.XXXXXX)
-FLEET_WAS_UP=
 STACK_WAS_UP=
+! grep -q '^gateway: running' <<< "$(scripts/stack.sh status)" || STACK_WAS_UP=1
+FLEET_WAS_UP=
+[ "$TARGET" != ssh ] || grep -q ': 0 of ' <<< "$(scripts/ssh-fleet.sh status)" || FLEET_WAS_UP=1
 cleanup() {
     # The stack's Pansible processes are stopped again if this run started them (the services stay).
     [ -n "$STACK_WAS_UP" ] || scripts/stack.sh stop
@@ -47,7 +49,6 @@ api() { python3 "$ROOT/scripts/bench/pansible_api.py" "$@"; }
 PYTHON=$(ansible-playbook --version | sed -n 's/.*python version = .*(\(\/[^)]*\))$/\1/p')
 MITOGEN_STRATEGIES=$("$PYTHON" -c 'import os, ansible_mitogen.plugins.strategy as s; print(os.path.dirname(s.__file__))' 2>/dev/null || true)
 
-! grep -q '^gateway: running' <<< "$(scripts/stack.sh status)" || STACK_WAS_UP=1
 scripts/stack.sh up >/dev/null
 
 # The playbook repository (the same playbook as 30-worker).
@@ -69,7 +70,6 @@ git -C "$WORK/repo" -c user.name=bench -c user.email=bench@example.invalid commi
 # One YAML inventory for plain Ansible; Pansible gets its hosts and its `all` variables as hosts and vars.
 PRIVATE_KEY=()
 if [ "$TARGET" = ssh ]; then
-    grep -q ': 0 of ' <<< "$(scripts/ssh-fleet.sh status)" || FLEET_WAS_UP=1
     scripts/ssh-fleet.sh up >/dev/null
     scripts/ssh-fleet.sh inventory > "$WORK/inventory.yml"
     KEY=$(cd "$STATE" && pwd)/ssh-fleet/id_ed25519
