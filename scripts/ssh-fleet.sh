@@ -98,12 +98,23 @@ up() {
     echo "ssh-fleet: $HOSTS hosts up on $(address 1) … $(address "$HOSTS") port $SSH_PORT ($(groups) sshd, $started started now); key $FLEET/id_ed25519"
 }
 
-# Ends the sessions of sshd G (its children); with "all", the listener too.
+# A process's descendants, depth first (collected before anything is killed: orphans lose their parent).
+descendants() {
+    local child
+    for child in $(pgrep -P "$1" || true); do
+        echo "$child"
+        descendants "$child"
+    done
+}
+
+# Ends the sessions of sshd G (every process under it: the session monitors, their post-authentication
+# children, the commands they run); with "all", the listener too.
 stop_group() {
-    local g=$1 pid
+    local g=$1 pid sessions
     pid=$(cat "$(pidfile "$g")")
+    sessions=$(descendants "$pid")
     [ "${2:-all}" = all ] && kill -TERM "$pid" 2>/dev/null || true
-    pkill -TERM -P "$pid" 2>/dev/null || true
+    [ -z "$sessions" ] || kill -TERM $sessions 2>/dev/null || true
     if [ "${2:-all}" = all ]; then
         for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
         kill -KILL "$pid" 2>/dev/null || true

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Starts or stops the whole Pansible stack on this machine: the private RabbitMQ and PostgreSQL, then the
 # gateway, splitter, collector and WORKERS workers (release binaries), logging under .pansible/logs.
-#   scripts/stack.sh up|down|status
+#   scripts/stack.sh up|down|stop|status      (stop: the Pansible processes only, the services keep running)
 # Environment: BIN_DIR (default .build/release), WORKERS (default 2; 0 starts none, and `up` stops workers
 # beyond WORKERS), plus the services script's variables.
 set -euo pipefail
@@ -96,7 +96,8 @@ stop_surplus_workers() {
     done
 }
 
-down() {
+# The Pansible processes only; the services keep running.
+stop_all() {
     for pidfile in "$RUN"/*.pid; do
         [ -e "$pidfile" ] || continue
         pid=$(cat "$pidfile")
@@ -109,6 +110,10 @@ down() {
         kill -KILL "$pid" 2>/dev/null || true
         rm -f "$pidfile"
     done
+}
+
+down() {
+    stop_all
     "$ROOT/scripts/services.sh" down
 }
 
@@ -122,6 +127,7 @@ status() {
 case "${1:-}" in
     up) up ;;
     down) down ;;
+    stop) stop_all ;;
     status) status ;;
-    *) echo "usage: $0 up|down|status" >&2; exit 2 ;;
+    *) echo "usage: $0 up|down|stop|status" >&2; exit 2 ;;
 esac

@@ -11,9 +11,11 @@
 # shard, and each shard's "strategy" and "timings" (min/median/max per key) when the API gives them.
 # TARGET=local: ansible_connection local. TARGET=ssh: the SSH fleet of scripts/ssh-fleet.sh (started here),
 # its client key uploaded as a credential for Pansible and given with --private-key to plain Ansible; every
-# session is ended before each measured run, so no run reuses another's ControlPersist connections.
+# session is ended before each measured run, so no run reuses another's ControlPersist connections. The fleet
+# is stopped at the end if this run started it.
 # Fails, saying why, if a job does not end successful with every host ok > 0 and failures = 0, or a plain run
-# fails. Asserts no timing. Starts the services and the stack (scripts/stack.sh up) and leaves them running.
+# fails. Asserts no timing. Starts the services and the stack (scripts/stack.sh up); the stack's processes are
+# stopped again at the end if it was not running before (the services stay).
 # Environment: HOSTS (400), RUNS (1), TARGET (local), JOB_TIMEOUT (3600 s), plus stack.sh's and services.sh's
 # (PANSIBLE_STATE_DIR, BIN_DIR, WORKERS, AMQP_PORT, PG_PORT, PANSIBLE_PORT, PANSIBLE_WS_PORT) and, for
 # TARGET=ssh, ssh-fleet.sh's SSH_PORT.
@@ -28,7 +30,20 @@ JOB_TIMEOUT=${JOB_TIMEOUT:-3600}
 case "$TARGET" in local | ssh) ;; *) echo "70-e2e: TARGET must be local or ssh" >&2; exit 2 ;; esac
 export HOSTS
 WORK=$(mktemp -d /tmp/pansible-bench-e2e.XXXXXX)
-trap 'rm -rf "$WORK"' EXIT
+STACK_WAS_UP=
+! grep -q '^gateway: running' <<< "$(scripts/stack.sh status)" || STACK_WAS_UP=1
+FLEET_WAS_UP=
+[ "$TARGET" != ssh ] || grep -q ': 0 of ' <<< "$(scripts/ssh-fleet.sh status)" || FLEET_WAS_UP=1
+cleanup() {
+    # The stack's Pansible processes are stopped again if this run started them (the services stay).
+    [ -n "$STACK_WAS_UP" ] || scripts/stack.sh stop
+    # The SSH fleet is stopped again if this run started it; otherwise only the sessions it left are ended.
+    if [ "$TARGET" = ssh ]; then
+        if [ -z "$FLEET_WAS_UP" ]; then scripts/ssh-fleet.sh down >/dev/null; else scripts/ssh-fleet.sh disconnect; fi
+    fi
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
 api() { python3 "$ROOT/scripts/bench/pansible_api.py" "$@"; }
 
 PYTHON=$(ansible-playbook --version | sed -n 's/.*python version = .*(\(\/[^)]*\))$/\1/p')
@@ -127,7 +142,8 @@ row() { # label, pansible times, alternative label, alternative times, target
 }
 
 WHAT="$HOSTS $([ "$TARGET" = ssh ] && echo "SSH hosts (ssh-fleet)" || echo "local hosts") x 3 module tasks"
-echo "e2e: $WHAT, launch through the API to the final status, ${WORKERS:-2} workers with the stack's defaults;" \
+WORKER_COUNT=$(find "$STATE/run" -name 'worker-*.pid' | wc -l)
+echo "e2e: $WHAT, launch through the API to the final status, $WORKER_COUNT workers with the stack's defaults;" \
     "medians of $RUNS run(s)"
 row "Pansible, stack defaults" "${default[*]}" "ansible-playbook -f 50" "${plain50[*]}" "target <= 0.3"
 if [ -n "$MITOGEN_STRATEGIES" ]; then
