@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The main job: starts the stack, registers the example inventory (200 local hosts) and playbook (from a
-# local git repository), launches the job in shards of 25 and follows its live progress to the recap.
+# local git repository), launches the job with the defaults (cut for the workers' slots, run with Mitogen
+# where it is installed) and follows its live progress to the recap.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
@@ -29,12 +30,13 @@ inventory=$(jq -n --rawfile hosts examples/inventory/hosts.yml --rawfile vars ex
     '{name: "example_fleet", env: "demo", version: "1.0.0", hosts: $hosts, vars: $vars}')
 inventory_id=$(api POST /api/v1/inventory "$inventory" | jq -r .id)
 playbook_id=$(api POST /api/v1/playbook "$(jq -n --arg repo "$REPO" '{name: "example_playbook", git_repo: $repo, entry: "site.yml"}')" | jq -r .id)
-job=$(api POST /api/v1/job "$(jq -n --argjson p "$playbook_id" --argjson i "$inventory_id" '{env: "demo", playbook_id: $p, inventory_id: $i, shard_size: 25}')")
+job=$(api POST /api/v1/job "$(jq -n --argjson p "$playbook_id" --argjson i "$inventory_id" '{env: "demo", playbook_id: $p, inventory_id: $i}')")
 uuid=$(echo "$job" | jq -r .uuid)
-echo "Launched job $uuid: 200 hosts in shards of 25 on 2 workers (inventory $inventory_id, playbook $playbook_id)"
+echo "Launched job $uuid: 200 hosts on 2 workers, one shard per worker slot (inventory $inventory_id, playbook $playbook_id)"
 
 status=0
 python3 scripts/progress.py --ws "$WS" --api "$API" --token "$TOKEN" "$uuid" || status=$?
+api GET "/api/v1/job/$uuid" | jq -r '"Shards: " + ([.shards[] | "#\(.index) \(.host_count) hosts on \(.worker_id // "?") with \(.strategy // "?") in \(.timings.total // 0 | floor) s"] | join(", "))' || true
 cat <<NEXT
 
 Where to look next:

@@ -35,10 +35,15 @@ struct PostgresEventStore: EventStore {
         stateJobs.formUnion(try await insertRuns(batches, on: connection, logger: logger))
         jobs.subtract(stateJobs)
         if !jobs.isEmpty {
+            // A row locked by another writer is skipped rather than waited for: that writer is folding the job
+            // (which marks it running) or marking it running itself. Waiting would serialize every writer of a
+            // busy job behind its folds.
             try await connection.query(
                 """
                 UPDATE jobs SET status = 'running', started_at = COALESCE(started_at, now()), updated_at = now()
-                WHERE uuid = ANY(\(Array(jobs))) AND status = 'pending'
+                WHERE uuid IN (
+                    SELECT uuid FROM jobs WHERE uuid = ANY(\(Array(jobs))) AND status = 'pending' FOR UPDATE SKIP LOCKED
+                )
                 """,
                 logger: logger
             )
