@@ -17,21 +17,8 @@ WORK=$(mktemp -d /tmp/pansible-bench-worker.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
 
 # The playbook repository and the inventories (INI for plain Ansible, the YAML-inventory structure in a shard message).
-mkdir -p "$WORK/repo"
-cat > "$WORK/repo/site.yml" <<'YAML'
-- name: bench
-  hosts: all
-  gather_facts: false
-  tasks:
-    - ansible.builtin.ping:
-    - ansible.builtin.command: "true"
-    - ansible.builtin.stat:
-        path: /
-YAML
-git -C "$WORK/repo" init -q --initial-branch=main
-git -C "$WORK/repo" add -A
-git -C "$WORK/repo" -c user.name=bench -c user.email=bench@example.invalid commit -qm bench
-COMMIT=$(git -C "$WORK/repo" rev-parse HEAD)
+source scripts/bench/playbook.bash
+COMMIT=$(bench_repository "$WORK/repo")
 PYTHON=$(ansible-playbook --version | sed -n 's/.*python version = .*(\(\/[^)]*\))$/\1/p')
 python3 - "$WORK" "$HOSTS" "$COMMIT" "$PYTHON" <<'PY'
 import json, sys, uuid

@@ -52,20 +52,8 @@ MITOGEN_STRATEGIES=$("$PYTHON" -c 'import os, ansible_mitogen.plugins.strategy a
 scripts/stack.sh up >/dev/null
 
 # The playbook repository (the same playbook as 30-worker).
-mkdir -p "$WORK/repo"
-cat > "$WORK/repo/site.yml" <<'YAML'
-- name: bench
-  hosts: all
-  gather_facts: false
-  tasks:
-    - ansible.builtin.ping:
-    - ansible.builtin.command: "true"
-    - ansible.builtin.stat:
-        path: /
-YAML
-git -C "$WORK/repo" init -q --initial-branch=main
-git -C "$WORK/repo" add -A
-git -C "$WORK/repo" -c user.name=bench -c user.email=bench@example.invalid commit -qm bench
+source scripts/bench/playbook.bash
+bench_repository "$WORK/repo" >/dev/null
 
 # One YAML inventory for plain Ansible; Pansible gets its hosts and its `all` variables as hosts and vars.
 PRIVATE_KEY=()

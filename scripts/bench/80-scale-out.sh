@@ -153,20 +153,8 @@ start_worker() {
 concurrency() { grep -m1 "consuming shards" "$LOGS/scale-w$1.log" | grep -oE 'concurrency[^0-9]{0,4}[0-9]+' | grep -oE '[0-9]+$' || echo '?'; }
 
 # The playbook repository (the same playbook as 30-worker) and the inventories.
-mkdir -p "$WORK/repo"
-cat > "$WORK/repo/site.yml" <<'YAML'
-- name: bench
-  hosts: all
-  gather_facts: false
-  tasks:
-    - ansible.builtin.ping:
-    - ansible.builtin.command: "true"
-    - ansible.builtin.stat:
-        path: /
-YAML
-git -C "$WORK/repo" init -q --initial-branch=main
-git -C "$WORK/repo" add -A
-git -C "$WORK/repo" -c user.name=bench -c user.email=bench@example.invalid commit -qm bench
+source scripts/bench/playbook.bash
+bench_repository "$WORK/repo" >/dev/null
 PYTHON=$(ansible-playbook --version | sed -n 's/.*python version = .*(\(\/[^)]*\))$/\1/p')
 inventory() { # hosts-file vars-file count
     { echo "all:"; echo "  hosts:"; seq -f '    local%04g:' 1 "$3"; } > "$1"
