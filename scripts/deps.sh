@@ -28,4 +28,4 @@ if [ "$("$python_for_ansible" -c 'import importlib.metadata as m; print(m.versio
     echo "deps: installing mitogen $MITOGEN_VERSION"
     "$python_for_ansible" -m pip install -q "mitogen==$MITOGEN_VERSION"
 fi
-echo "deps: ok ($(ansible-playbook --version | head -1), mitogen $MITOGEN_VERSION, $(dpkg-query -W -f='rabbitmq-server ${Version}' rabbitmq-server))"
+echo "deps: ok ($(ansible-playbook --version | sed -n 1p), mitogen $MITOGEN_VERSION, $(dpkg-query -W -f='rabbitmq-server ${Version}' rabbitmq-server))"
