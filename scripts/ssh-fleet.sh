@@ -156,6 +156,10 @@ inventory() {
     echo "    ansible_ssh_common_args: '-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null'"
     # Mitogen decides host key checking from this (or Ansible's host_key_checking), not from the ssh arguments.
     echo "    ansible_host_key_checking: false"
+    # The fleet's sshd and the targets' Python share this machine's CPU with the controller: under a large
+    # job a connection's set-up (Mitogen's includes starting Python on the target) can take longer than
+    # Ansible's default 10 s.
+    echo "    ansible_timeout: 60"
     echo "    ansible_python_interpreter: $python"
 }
 
