@@ -67,7 +67,8 @@ struct SSHFleetJobTests {
         }
 
         // No run left its key (or anything else) behind on the workers.
-        let leftovers = FileManager.default.enumerator(at: stack.directory, includingPropertiesForKeys: nil)?
+        let leftovers =
+            FileManager.default.enumerator(at: stack.directory, includingPropertiesForKeys: nil)?
             .compactMap { ($0 as? URL)?.path }.filter { $0.contains("/runs/") && $0.hasSuffix("ssh_key") } ?? []
         #expect(leftovers.isEmpty, "\(leftovers)")
     }

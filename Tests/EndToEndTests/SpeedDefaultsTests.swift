@@ -49,7 +49,8 @@ struct SpeedDefaultsTests {
         try await Task.sleep(for: .seconds(1))
 
         let repository = try PlaybookRepository(files: ["site.yml": FleetJobTests.playbook], in: stack.directory)
-        let inventory = try await stack.api("POST", "/api/v1/inventory", body: ["name": "speed", "env": "test", "version": "1", "hosts": Self.inventory])
+        let inventory = try await stack.api(
+            "POST", "/api/v1/inventory", body: ["name": "speed", "env": "test", "version": "1", "hosts": Self.inventory])
         #expect(inventory.status == 201, "\(inventory.text)")
         let playbook = try await stack.api("POST", "/api/v1/playbook", body: ["name": "speed", "git_repo": repository.url.path, "entry": "site.yml"])
         #expect(playbook.status == 201, "\(playbook.text)")
