@@ -97,16 +97,7 @@ pansible() {
 # Prints the wall seconds of plain ansible-playbook -f 50 on the same inventory (extra environment as arguments).
 plain() {
     fresh
-    if ! (cd "$WORK/repo" && env "$@" /usr/bin/time -f %e -o "$WORK/time" \
-        ansible-playbook -i "$WORK/inventory.yml" -f 50 "${PRIVATE_KEY[@]}" site.yml > "$WORK/plain.log" 2>&1); then
-        tail -30 "$WORK/plain.log" >&2
-        echo "70-e2e: ansible-playbook failed (env: $*)" >&2
-        exit 1
-    fi
-    local good
-    good=$(grep -cE ' : ok=3 .* unreachable=0 +failed=0 ' "$WORK/plain.log" || true)
-    [ "$good" = "$HOSTS" ] || { tail -30 "$WORK/plain.log" >&2; echo "70-e2e: $good of $HOSTS hosts ok in ansible-playbook's recap" >&2; exit 1; }
-    tail -1 "$WORK/time"
+    bench_plain 70-e2e "$HOSTS" "$WORK/repo" env "$@" ansible-playbook -i "$WORK/inventory.yml" -f 50 "${PRIVATE_KEY[@]}" site.yml
 }
 
 default=() plain50=() nomitogen=() mitogen=()

@@ -19,3 +19,21 @@ YAML
     git -C "$dir" -c user.name=bench -c user.email=bench@example.invalid commit -qm bench
     git -C "$dir" rev-parse HEAD
 }
+
+# Runs plain ansible-playbook on that playbook from DIR (the caller's command line after DIR, e.g. `env X=1
+# ansible-playbook -i INV -f 50 site.yml`), its output in DIR/../plain.log; fails, saying why, unless its recap
+# shows COUNT hosts with ok=3 and no failure; prints its wall seconds.
+#   bench_plain NAME COUNT DIR COMMAND...
+bench_plain() {
+    local name=$1 count=$2 dir=$3 good
+    shift 3
+    local log=$dir/../plain.log time=$dir/../plain.time
+    if ! (cd "$dir" && /usr/bin/time -f %e -o "$time" "$@" > "$log" 2>&1); then
+        tail -30 "$log" >&2
+        echo "$name: ansible-playbook failed ($*)" >&2
+        exit 1
+    fi
+    good=$(grep -cE ' : ok=3 .* unreachable=0 +failed=0 ' "$log" || true)
+    [ "$good" = "$count" ] || { tail -30 "$log" >&2; echo "$name: $good of $count hosts ok in ansible-playbook's recap" >&2; exit 1; }
+    tail -1 "$time"
+}

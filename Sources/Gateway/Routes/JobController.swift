@@ -103,7 +103,7 @@ struct JobController {
             if let finishedAt { lastFinish = max(lastFinish ?? finishedAt, finishedAt) }
         }
         var splitAt: Date?
-        for try await (timestamp) in try await services.postgres.query(
+        for try await timestamp in try await services.postgres.query(
             "SELECT created_at FROM events WHERE job_uuid = \(uuid) AND event_id = 'split'", logger: logger
         ).decode(Date.self) {
             splitAt = timestamp
