@@ -16,10 +16,13 @@ public struct JobMessage: Codable, Sendable, Equatable {
     /// The job's credential, sealed with the shared `secret_key`; workers open it.
     public var credential: SealedCredential?
     public var createdAt: Date
+    /// When the job must have ended, whatever happens (set by the gateway from the job's `deadline` option or
+    /// the configured default); past it, the job is ended `error` and its queued shards are not run.
+    public var deadline: Date?
 
     public init(
         jobUUID: UUID, jobID: Int64, env: String, playbook: PlaybookSpec, inventory: InventorySpec, options: JobOptions,
-        credential: SealedCredential? = nil, createdAt: Date = Date()
+        credential: SealedCredential? = nil, createdAt: Date = Date(), deadline: Date? = nil
     ) {
         self.schema = Self.currentSchema
         self.jobUUID = jobUUID
@@ -30,12 +33,13 @@ public struct JobMessage: Codable, Sendable, Equatable {
         self.options = options
         self.credential = credential
         self.createdAt = createdAt
+        self.deadline = deadline
     }
 
     public var messageID: String { "job/\(jobUUID.uuidString.lowercased())" }
 
     enum CodingKeys: String, CodingKey {
-        case schema, env, playbook, inventory, options, credential
+        case schema, env, playbook, inventory, options, credential, deadline
         case jobUUID = "job_uuid"
         case jobID = "job_id"
         case createdAt = "created_at"

@@ -34,10 +34,13 @@ public struct ShardMessage: Codable, Sendable, Equatable {
     public var credential: SealedCredential?
     /// When the splitter cut the job: the start of the shard's time in the queue.
     public var splitAt: Date?
+    /// When the job must have ended (its `deadline`): a shard delivered later is not run.
+    public var deadline: Date?
 
     public init(
         jobUUID: UUID, jobID: Int64, index: Int, count: Int, pool: String, playbook: PlaybookSpec, inventory: JSONValue,
-        hosts: [String], options: JobOptions, credential: SealedCredential?, groupVars: JSONValue? = nil, splitAt: Date? = nil
+        hosts: [String], options: JobOptions, credential: SealedCredential?, groupVars: JSONValue? = nil, splitAt: Date? = nil,
+        deadline: Date? = nil
     ) {
         self.schema = Self.currentSchema
         self.jobUUID = jobUUID
@@ -52,6 +55,7 @@ public struct ShardMessage: Codable, Sendable, Equatable {
         self.options = options
         self.credential = credential
         self.splitAt = splitAt
+        self.deadline = deadline
     }
 
     public var messageID: String { Self.messageID(jobUUID: jobUUID, index: index) }
@@ -61,7 +65,7 @@ public struct ShardMessage: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case schema, index, count, pool, playbook, inventory, hosts, options, credential
+        case schema, index, count, pool, playbook, inventory, hosts, options, credential, deadline
         case jobUUID = "job_uuid"
         case jobID = "job_id"
         case groupVars = "group_vars"

@@ -82,7 +82,7 @@ struct JobSplitter: Sendable {
                 ShardMessage(
                     jobUUID: job.jobUUID, jobID: job.jobID, index: index, count: plan.ranges.count, pool: pool, playbook: playbook,
                     inventory: shardInventory.inventory, hosts: names, options: options, credential: job.credential,
-                    groupVars: shardInventory.groupVars, splitAt: now))
+                    groupVars: shardInventory.groupVars, splitAt: now, deadline: job.deadline))
             assignment.append(.object(["index": .int(Int64(index)), "hosts": .array(names.map(JSONValue.string))]))
         }
         var data: [String: JSONValue] = [
