@@ -2,8 +2,6 @@ import Foundation
 import Shared
 import Testing
 
-@testable import Splitter
-
 @Suite struct PoolCapacityTests {
     static func heartbeat(_ id: String, pool: String = "default", slots: Int = 2, running: Int = 0, stopping: Bool = false) -> WorkerHeartbeat {
         WorkerHeartbeat(workerID: id, pool: pool, slots: slots, running: running, interval: 2, stopping: stopping)

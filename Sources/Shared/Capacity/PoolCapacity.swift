@@ -1,7 +1,6 @@
 import Foundation
-import Shared
 
-/// What this splitter knows of each pool's workers, from their heartbeats (``WorkerHeartbeat``).
+/// What this process knows of each pool's workers, from their heartbeats (``WorkerHeartbeat``).
 ///
 /// A worker counts while it is not stopping and its last heartbeat is younger than two and a half of its
 /// intervals (plus a second of slack for a busy broker). A splitter that has just started has heard from
@@ -13,16 +12,22 @@ import Shared
 /// on the same cores while each pays its own start-up. Workers with a CPU quota each (containers, cgroups)
 /// add up to no more than the machine and keep their slots; workers whose concurrency was set by hand keep
 /// theirs too.
-actor PoolCapacity {
+public actor PoolCapacity {
     /// The live workers of one pool, summed.
-    struct Snapshot: Sendable, Equatable {
-        var workers: Int
+    public struct Snapshot: Sendable, Equatable {
+        public var workers: Int
         /// Shards the pool runs at once.
-        var slots: Int
+        public var slots: Int
         /// Slots not running a shard right now.
-        var free: Int
+        public var free: Int
 
-        static let empty = Snapshot(workers: 0, slots: 0, free: 0)
+        public init(workers: Int, slots: Int, free: Int) {
+            self.workers = workers
+            self.slots = slots
+            self.free = free
+        }
+
+        public static let empty = Snapshot(workers: 0, slots: 0, free: 0)
     }
 
     private struct Seen {
@@ -34,12 +39,12 @@ actor PoolCapacity {
     private let startedAt: ContinuousClock.Instant
     private let warmUp: Duration
 
-    init(warmUp: Duration, startedAt: ContinuousClock.Instant = .now) {
+    public init(warmUp: Duration, startedAt: ContinuousClock.Instant = .now) {
         self.warmUp = warmUp
         self.startedAt = startedAt
     }
 
-    func record(_ heartbeat: WorkerHeartbeat, at now: ContinuousClock.Instant = .now) {
+    public func record(_ heartbeat: WorkerHeartbeat, at now: ContinuousClock.Instant = .now) {
         if heartbeat.stopping {
             workers[heartbeat.workerID] = nil
         } else {
@@ -48,7 +53,7 @@ actor PoolCapacity {
     }
 
     /// The pool's live workers now; while the warm-up lasts and none is known, waits for the warm-up's end.
-    func snapshot(pool: String) async -> Snapshot {
+    public func snapshot(pool: String) async -> Snapshot {
         var current = live(pool: pool, at: .now)
         let warmEnd = startedAt + warmUp
         while current.workers == 0 && ContinuousClock.now < warmEnd {
@@ -59,7 +64,7 @@ actor PoolCapacity {
     }
 
     /// The pool's live workers at `now`, forgetting those gone silent.
-    func live(pool: String, at now: ContinuousClock.Instant) -> Snapshot {
+    public func live(pool: String, at now: ContinuousClock.Instant) -> Snapshot {
         var snapshot = Snapshot.empty
         var machines: [String: [WorkerHeartbeat]] = [:]
         for (id, seen) in workers {
@@ -82,7 +87,7 @@ actor PoolCapacity {
 
     /// The slots of the workers of one machine, scaled down when the cores they sized them from add up to
     /// more than the machine has.
-    static func slots(sharingOneMachine heartbeats: [WorkerHeartbeat]) -> Int {
+    public static func slots(sharingOneMachine heartbeats: [WorkerHeartbeat]) -> Int {
         var sized = 0
         var claimed = 0.0
         var machine = 0
