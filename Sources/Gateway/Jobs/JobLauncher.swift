@@ -8,12 +8,14 @@ import Shared
 struct JobLauncher: Sendable {
     let postgres: PostgresClient
     let signal: OutboxSignal
+    /// Seconds within which a job that sets no `deadline` must end (`job_deadline`).
+    var defaultDeadline: Int = 86_400
 
     /// Launches one job. With an idempotency key already used by an identical request, returns that job
     /// (`replayed` true); by a different request, throws 422 `idempotency_key_reused`.
     func launch(_ launch: JobLaunch, logger: Logger) async throws -> (job: LaunchedJob, replayed: Bool) {
         let result = try await postgres.withConnection { connection in
-            try await Self.launch(launch, on: connection, logger: logger)
+            try await Self.launch(launch, defaultDeadline: defaultDeadline, on: connection, logger: logger)
         }
         if !result.replayed {
             await signal.notify()
@@ -29,7 +31,7 @@ struct JobLauncher: Sendable {
             results = try await postgres.withWatchedTransaction(logger: logger) { connection in
                 var results: [(job: LaunchedJob, replayed: Bool)] = []
                 for launch in launches {
-                    results.append(try await Self.launch(launch, on: connection, logger: logger))
+                    results.append(try await Self.launch(launch, defaultDeadline: defaultDeadline, on: connection, logger: logger))
                 }
                 return results
             }
@@ -42,16 +44,19 @@ struct JobLauncher: Sendable {
         return results
     }
 
-    static func launch(_ launch: JobLaunch, on connection: PostgresConnection, logger: Logger) async throws -> (job: LaunchedJob, replayed: Bool) {
+    static func launch(
+        _ launch: JobLaunch, defaultDeadline: Int, on connection: PostgresConnection, logger: Logger
+    ) async throws -> (job: LaunchedJob, replayed: Bool) {
         if let key = launch.idempotencyKey, let existing = try await existingJob(key: key, launch: launch, on: connection, logger: logger) {
             return (existing, true)
         }
         let resolved = try await resolve(launch, on: connection, logger: logger)
         let uuid = UUID()
         let createdAt = Date()
+        let deadline = createdAt.addingTimeInterval(TimeInterval(launch.options.deadline ?? defaultDeadline))
         let message = JobMessage(
             jobUUID: uuid, jobID: resolved.jobID, env: launch.env, playbook: resolved.playbook, inventory: resolved.inventory,
-            options: launch.options, credential: resolved.credential, createdAt: createdAt
+            options: launch.options, credential: resolved.credential, createdAt: createdAt, deadline: deadline
         )
         let body = try MessageCoding.encode(message)
         let options = String(decoding: try MessageCoding.encode(launch.options), as: UTF8.self)
@@ -59,10 +64,10 @@ struct JobLauncher: Sendable {
             """
             WITH job AS (
                 INSERT INTO jobs (id, uuid, env, playbook_id, inventory_id, inventory_version, app_id, credential_id, options,
-                                  idempotency_key, created_at, updated_at)
+                                  idempotency_key, created_at, updated_at, deadline_at)
                 VALUES (\(resolved.jobID), \(uuid), \(launch.env), \(launch.playbookID), \(launch.inventoryID),
                         \(resolved.inventory.version), \(launch.appID), \(resolved.credential?.id), \(options)::jsonb,
-                        \(launch.idempotencyKey), \(createdAt), \(createdAt))
+                        \(launch.idempotencyKey), \(createdAt), \(createdAt), \(deadline))
                 ON CONFLICT (idempotency_key) DO NOTHING
                 RETURNING id
             )

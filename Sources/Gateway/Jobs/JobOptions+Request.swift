@@ -21,6 +21,7 @@ extension JobOptions {
             throw APIError(.badRequest, code: "invalid_field", message: "set shard_size or shards, not both", field: "shards")
         }
         timeout = try body.optionalInt("timeout", range: 1...604_800).map(Int.init)
+        deadline = try body.optionalInt("deadline", range: 1...2_592_000).map(Int.init)
         if let pool = try body.optionalString("pool") {
             guard Self.isValidPoolName(pool) else {
                 throw .invalidField("pool", "a pool name is 1 to 64 letters, digits, '-', '_' or '.'")

@@ -39,11 +39,11 @@ struct JobController {
 
     static let columns = """
         id, uuid, env, playbook_id, inventory_id, inventory_version, app_id, credential_id, options::text, status, status_reason,
-        playbook_commit, shard_count, host_count, cancel_requested_at, created_at, started_at, finished_at, updated_at
+        playbook_commit, shard_count, host_count, cancel_requested_at, created_at, started_at, finished_at, updated_at, deadline_at
         """
     typealias Row = (
         Int64, UUID, String, Int64?, Int64?, String?, Int64?, Int64?, String, String, String?, String?, Int?, Int?, Date?, Date, Date?, Date?,
-        Date
+        Date, Date?
     )
 
     static func json(_ row: Row) -> JSONValue {
@@ -53,7 +53,7 @@ struct JobController {
             "inventory_version": .from(row.5), "app_id": .from(row.6), "credential_id": .from(row.7), "options": options,
             "status": .string(row.9), "status_reason": .from(row.10), "playbook_commit": .from(row.11), "shard_count": .from(row.12),
             "host_count": .from(row.13), "cancel_requested_at": .from(row.14), "created_at": .from(row.15), "started_at": .from(row.16),
-            "finished_at": .from(row.17), "updated_at": .from(row.18),
+            "finished_at": .from(row.17), "updated_at": .from(row.18), "deadline": .from(row.19),
         ]
     }
 
@@ -178,13 +178,15 @@ struct JobController {
         return JSONResponse.make(value: ["jobs": .array(jobs), "next": more ? .from(lastID.map(String.init)) : .null])
     }
 
-    /// Cancels a job (202 with the job's state; 409 when it is already finished).
+    /// Cancels a job in any state that is not final (202 with the job's state; 409 when it is already finished).
     ///
     /// - A job whose message is still in the outbox is canceled at once: the row is deleted, nothing was sent.
-    /// - A pending job whose message left but was not split yet is marked canceled, and a cancel control
-    ///   message tells workers to drop any shard of it that still turns up.
+    /// - A job with no shard running (not split yet, or its shards all queued, for instance on a pool no
+    ///   worker serves) is canceled at once; the cancel control message makes workers acknowledge any of its
+    ///   shards that still turns up without running it.
     /// - Otherwise `cancel_requested_at` is set and the control message goes to every worker; the collector
-    ///   marks the job canceled when its shards report.
+    ///   marks the job canceled when its running shards report, or after `collector.cancel_grace` at the latest.
+    /// - Cancelling again sends the control message again (never two waiting in the outbox).
     @Sendable func cancel(_ request: Request, context: GatewayRequestContext) async throws -> Response {
         let uuid = try context.jobUUID()
         let logger = context.logger
@@ -194,50 +196,57 @@ struct JobController {
         let row: Row
         do {
             row = try await services.postgres.withWatchedTransaction(logger: logger) { connection in
-                var found: (status: String, shardCount: Int?, cancelRequested: Bool)?
-                for try await (status, shardCount, requested) in try await connection.query(
-                    "SELECT status, shard_count, cancel_requested_at IS NOT NULL FROM jobs WHERE uuid = \(uuid) FOR UPDATE", logger: logger
-                ).decode((String, Int?, Bool).self) {
-                    found = (status, shardCount, requested)
+                var found: (status: String, shardCount: Int?, cancelRequested: Bool, running: Int)?
+                for try await (status, shardCount, requested, running) in try await connection.query(
+                    """
+                    SELECT status, shard_count, cancel_requested_at IS NOT NULL,
+                           (SELECT count(*)::integer FROM shards WHERE job_uuid = \(uuid) AND status = 'running')
+                    FROM jobs WHERE uuid = \(uuid) FOR UPDATE
+                    """,
+                    logger: logger
+                ).decode((String, Int?, Bool, Int).self) {
+                    found = (status, shardCount, requested, running)
                 }
                 guard let found else { throw APIError.notFound("job", id: uuid.uuidString.lowercased()) }
                 let status = JobStatus(rawValue: found.status) ?? .pending
                 if status.isFinished {
                     throw APIError.conflict("job_finished", "job \(uuid.uuidString.lowercased()) is already \(status.rawValue)")
                 }
-                if !found.cancelRequested {
-                    // The relay holds unpublished rows it is sending under FOR UPDATE: this waits for it, then finds
-                    // the row published and deletes nothing.
-                    var unsent = false
-                    for try await _ in try await connection.query(
-                        "DELETE FROM outbox WHERE message_id = \(jobMessageID) AND published_at IS NULL RETURNING id", logger: logger
-                    ).decode(Int64.self) {
-                        unsent = true
-                    }
-                    if unsent || (status == .pending && found.shardCount == nil) {
-                        let reason = unsent ? "canceled before it was sent" : "canceled before it was split"
-                        try await connection.query(
-                            """
-                            UPDATE jobs SET status = 'canceled', status_reason = \(reason), cancel_requested_at = now(), finished_at = now(),
-                                updated_at = now()
-                            WHERE uuid = \(uuid)
-                            """,
-                            logger: logger
-                        )
-                    } else {
-                        try await connection.query(
-                            "UPDATE jobs SET cancel_requested_at = now(), updated_at = now() WHERE uuid = \(uuid)", logger: logger
-                        )
-                    }
-                    if !unsent {
-                        try await connection.query(
-                            """
-                            INSERT INTO outbox (exchange, routing_key, message_id, body)
-                            VALUES (\(Topology.controlExchange), '', \(message.messageID), \(ByteBuffer(bytes: body)))
-                            """,
-                            logger: logger
-                        )
-                    }
+                // The relay holds unpublished rows it is sending under FOR UPDATE: this waits for it, then finds
+                // the row published and deletes nothing.
+                var unsent = false
+                for try await _ in try await connection.query(
+                    "DELETE FROM outbox WHERE message_id = \(jobMessageID) AND published_at IS NULL RETURNING id", logger: logger
+                ).decode(Int64.self) {
+                    unsent = true
+                }
+                if unsent || found.running == 0 {
+                    let reason =
+                        unsent
+                        ? "canceled before it was sent"
+                        : found.shardCount == nil ? "canceled before it was split" : "canceled before any of its shards ran"
+                    try await connection.query(
+                        """
+                        UPDATE jobs SET status = 'canceled', status_reason = \(reason), cancel_requested_at = COALESCE(cancel_requested_at, now()),
+                            finished_at = now(), updated_at = now()
+                        WHERE uuid = \(uuid)
+                        """,
+                        logger: logger
+                    )
+                } else if !found.cancelRequested {
+                    try await connection.query(
+                        "UPDATE jobs SET cancel_requested_at = now(), updated_at = now() WHERE uuid = \(uuid)", logger: logger
+                    )
+                }
+                if !unsent {
+                    try await connection.query(
+                        """
+                        INSERT INTO outbox (exchange, routing_key, message_id, body)
+                        SELECT \(Topology.controlExchange), '', \(message.messageID), \(ByteBuffer(bytes: body))
+                        WHERE NOT EXISTS (SELECT 1 FROM outbox WHERE message_id = \(message.messageID) AND published_at IS NULL)
+                        """,
+                        logger: logger
+                    )
                 }
                 for try await row in try await connection.query(
                     "SELECT \(unescaped: Self.columns) FROM jobs WHERE uuid = \(uuid)", logger: logger

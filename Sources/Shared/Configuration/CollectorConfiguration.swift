@@ -11,6 +11,15 @@ public struct CollectorConfiguration: Sendable {
     public var writers: Int
     /// `collector.subscriber_buffer`: messages a slow WebSocket subscriber may fall behind before it is dropped. Default 10000.
     public var subscriberBuffer: Int
+    /// `collector.sweep_interval`: seconds between two looks for jobs that must be ended (deadline passed, a
+    /// cancel nobody answered, a pool without workers). Default 5.
+    public var sweepInterval: Int
+    /// `collector.cancel_grace`: seconds a cancelled job waits for its running shards to report before it is
+    /// ended `canceled` anyway. Default 60.
+    public var cancelGrace: Int
+    /// `collector.no_worker_grace`: seconds a pool may have no live worker while a job has shards waiting for
+    /// it; then the job ends `error` ("no worker serves pool …"). Default 600.
+    public var noWorkerGrace: Int
 
     public init(source: ConfigurationSource) throws {
         self.address = try source.address("ws_port", default: ListenAddress(host: "127.0.0.1", port: 5858))
@@ -18,5 +27,8 @@ public struct CollectorConfiguration: Sendable {
         self.batchIntervalMilliseconds = try source.int("collector.batch_interval_ms", default: 20, range: 1...60_000)
         self.writers = try source.int("collector.writers", default: 4, range: 1...64)
         self.subscriberBuffer = try source.int("collector.subscriber_buffer", default: 10_000, range: 10...10_000_000)
+        self.sweepInterval = try source.int("collector.sweep_interval", default: 5, range: 1...3600)
+        self.cancelGrace = try source.int("collector.cancel_grace", default: 60, range: 1...86_400)
+        self.noWorkerGrace = try source.int("collector.no_worker_grace", default: 600, range: 1...604_800)
     }
 }

@@ -11,11 +11,15 @@ public struct GatewayConfiguration: Sendable {
     public var secretKey: String?
     /// `max_body_size`: largest request body. Default 10MiB.
     public var maxBodySize: Int
+    /// `job_deadline`: seconds from acceptance within which every job ends, unless it sets its own `deadline`;
+    /// past it the collector ends the job `error`. Default 86400 (a day).
+    public var jobDeadline: Int
 
     public init(source: ConfigurationSource) throws {
         self.address = try source.address("port", default: ListenAddress(host: "127.0.0.1", port: 5757))
         self.adminToken = source.string("admin_token").flatMap { $0.isEmpty ? nil : $0 }
         self.secretKey = source.string("secret_key").flatMap { $0.isEmpty ? nil : $0 }
         self.maxBodySize = try source.byteSize("max_body_size", default: 10 << 20)
+        self.jobDeadline = try source.int("job_deadline", default: 86_400, range: 60...2_592_000)
     }
 }

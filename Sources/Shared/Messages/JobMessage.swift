@@ -112,6 +112,9 @@ public struct JobOptions: Codable, Sendable, Equatable {
     public var shards: Int?
     /// Seconds a shard may run.
     public var timeout: Int?
+    /// Seconds from acceptance within which the whole job must end; past it the job ends `error` and shards
+    /// not started yet never run. Default: the gateway's `job_deadline`.
+    public var deadline: Int?
     /// Worker pool; default `default`.
     public var pool: String?
     /// false turns the worker's Mitogen accelerator off for this job.
@@ -122,7 +125,7 @@ public struct JobOptions: Codable, Sendable, Equatable {
     public init(
         limit: String? = nil, extraVars: JSONValue? = nil, tags: [String]? = nil, skipTags: [String]? = nil, check: Bool? = nil,
         diff: Bool? = nil, verbosity: Int? = nil, forks: Int? = nil, shardSize: Int? = nil, shards: Int? = nil, timeout: Int? = nil,
-        pool: String? = nil, mitogen: Bool? = nil, pipelining: Bool? = nil
+        pool: String? = nil, mitogen: Bool? = nil, pipelining: Bool? = nil, deadline: Int? = nil
     ) {
         self.limit = limit
         self.extraVars = extraVars
@@ -138,10 +141,11 @@ public struct JobOptions: Codable, Sendable, Equatable {
         self.pool = pool
         self.mitogen = mitogen
         self.pipelining = pipelining
+        self.deadline = deadline
     }
 
     enum CodingKeys: String, CodingKey {
-        case limit, tags, check, diff, verbosity, forks, shards, timeout, pool, mitogen, pipelining
+        case limit, tags, check, diff, verbosity, forks, shards, timeout, pool, mitogen, pipelining, deadline
         case extraVars = "extra_vars"
         case skipTags = "skip_tags"
         case shardSize = "shard_size"
