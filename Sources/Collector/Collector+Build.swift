@@ -50,6 +50,16 @@ func buildCollector(
         let deadLetterWriter = BatchWriter(
             store: store, metrics: metrics, logger: logger, onCommit: onCommit, shouldStop: { Task.isShuttingDownGracefully })
         parts.append(DeadLetterService(consumer: messaging.consumer, writer: deadLetterWriter, metrics: metrics, logger: logger))
+        var capacity: PoolCapacity?
+        if let subscriber = messaging.subscriber {
+            let pools = PoolCapacity(warmUp: .zero)
+            parts.append(HeartbeatListener(subscriber: subscriber, capacity: pools, logger: logger))
+            capacity = pools
+        }
+        parts.append(
+            JobSweeper(client: client, capacity: capacity, settings: .init(configuration: collector), logger: logger) { jobs in
+                await hub.statusMayHaveChanged(jobs: jobs)
+            })
     }
     return ServiceGroup(
         configuration: .init(

@@ -7,7 +7,7 @@ extension CollectorMessaging {
         let client = try AMQPClient(configuration: configuration, connectionName: "pansible-collector", logger: logger)
         return CollectorMessaging(
             consumer: client, liveSource: AMQPLiveEventSource(subscriber: client, logger: logger), services: [client],
-            readinessChecks: [ClosureReadinessCheck(name: "broker") { client.isConnected }]
+            readinessChecks: [ClosureReadinessCheck(name: "broker") { client.isConnected }], subscriber: client
         )
     }
 }

@@ -9,6 +9,8 @@ struct CollectorMessaging: Sendable {
     /// Run before the collector's own services, and shut down after them.
     var services: [any Service]
     var readinessChecks: [any ReadinessCheck]
+    /// Where the workers' heartbeats are heard (the sweeper's no-worker rule); nil: that rule is off.
+    var subscriber: (any MessageSubscribing)? = nil
 }
 
 /// Knobs a deployment never needs but tests and benchmarks do.

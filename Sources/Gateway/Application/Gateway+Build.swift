@@ -47,7 +47,8 @@ func buildApplication(
     let postgres = try PostgresClient(configuration: configuration.database, logger: logger)
     let signal = OutboxSignal()
     let services = GatewayServices(
-        postgres: postgres, sealer: sealer, launcher: JobLauncher(postgres: postgres, signal: signal, defaultDeadline: gateway.jobDeadline), inventory: InventoryChecker(),
+        postgres: postgres, sealer: sealer, launcher: JobLauncher(postgres: postgres, signal: signal, defaultDeadline: gateway.jobDeadline),
+        inventory: InventoryChecker(),
         maxBodySize: gateway.maxBodySize
     )
     let startup = StartupGate()

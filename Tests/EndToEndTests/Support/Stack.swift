@@ -16,22 +16,30 @@ final class Stack: @unchecked Sendable {
     let directory: URL
     let amqpURL: String
     let database: (name: String, url: URL)
+    /// More environment for every process (configuration keys as `PANSIBLE_…`).
+    let extraEnvironment: [String: String]
     private(set) var processes: [ServiceProcess] = []
 
-    private init(directory: URL, amqpURL: String, database: (name: String, url: URL)) {
+    private init(directory: URL, amqpURL: String, database: (name: String, url: URL), extraEnvironment: [String: String]) {
         self.directory = directory
         self.amqpURL = amqpURL
         self.database = database
+        self.extraEnvironment = extraEnvironment
         self.gatewayURL = URL(string: "http://127.0.0.1:\(TestServices.freePort())")!
         self.collectorURL = URL(string: "http://127.0.0.1:\(TestServices.freePort())")!
     }
 
     /// Starts every process and waits until the gateway and the collector are ready.
-    /// - Parameter workerEnvironment: more environment for every worker (`PANSIBLE_WORKER_CONCURRENCY`, …).
-    static func start(workers: Int = 2, workerEnvironment: [String: String] = [:]) async throws -> Stack {
+    /// - Parameters:
+    ///   - workers: workers to start (0: none, a pool no worker serves).
+    ///   - workerEnvironment: more environment for every worker (`PANSIBLE_WORKER_CONCURRENCY`, …).
+    ///   - environment: more environment for every process.
+    static func start(workers: Int = 2, workerEnvironment: [String: String] = [:], environment: [String: String] = [:]) async throws -> Stack {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pansible-e2e-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let stack = Stack(directory: directory, amqpURL: try TestServices.createVirtualHost(), database: try await TestServices.createDatabase())
+        let stack = Stack(
+            directory: directory, amqpURL: try TestServices.createVirtualHost(), database: try await TestServices.createDatabase(),
+            extraEnvironment: environment)
         try await stack.launch(workers: workers, workerEnvironment: workerEnvironment)
         return stack
     }
@@ -47,7 +55,7 @@ final class Stack: @unchecked Sendable {
             "PANSIBLE_SPLITTER_PORT": "127.0.0.1:0",
             "PANSIBLE_WORKER_PORT": "127.0.0.1:0",
             "PANSIBLE_LOG_LEVEL": "info",
-        ]
+        ].merging(extraEnvironment) { _, extra in extra }
     }
 
     private func launch(workers: Int, workerEnvironment: [String: String]) async throws {
@@ -56,8 +64,8 @@ final class Stack: @unchecked Sendable {
         try await waitReady(gatewayURL, process: processes[0])
         processes.append(try ServiceProcess(binary: "pansible-collector", environment: environment, logDirectory: directory))
         processes.append(try ServiceProcess(binary: "pansible-splitter", environment: environment, logDirectory: directory))
-        for index in 1...max(1, workers) {
-            try addWorker(name: "pansible-worker-\(index)", extraEnvironment: workerEnvironment)
+        for index in 0..<workers {
+            try addWorker(name: "pansible-worker-\(index + 1)", extraEnvironment: workerEnvironment)
         }
         try await waitReady(collectorURL, process: processes[1])
     }
