@@ -17,9 +17,10 @@ struct PlaybookController {
     static let columns = "id, name, git_repo, entry, ref, credential_id, created_at"
     typealias Row = (Int64, String, String, String, String?, Int64?, Date)
 
+    /// A playbook as shown: a password in `git_repo` is hidden (``URLRedaction``); workers get it whole.
     static func json(_ row: Row) -> JSONValue {
         [
-            "id": .int(row.0), "name": .string(row.1), "git_repo": .string(row.2), "entry": .string(row.3), "ref": .from(row.4),
+            "id": .int(row.0), "name": .string(row.1), "git_repo": .string(URLRedaction.redact(row.2)), "entry": .string(row.3), "ref": .from(row.4),
             "credential_id": .from(row.5), "created_at": .from(row.6),
         ]
     }

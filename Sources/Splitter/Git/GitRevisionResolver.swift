@@ -1,8 +1,10 @@
 import Foundation
+import Shared
 
 /// Resolves refs with `git ls-remote REPOSITORY REF` (no clone). A full 40-hex commit is taken as is. Among
 /// the refs git lists, an exact match wins in this order: `refs/heads/REF`, the commit an annotated tag
 /// `refs/tags/REF` points to, `refs/tags/REF`, then `REF` itself (`HEAD`, `refs/...`).
+/// Its errors never show a password that the repository's URL holds (``URLRedaction``).
 struct GitRevisionResolver: RevisionResolving {
     var git: String = "git"
     /// Seconds before git is stopped and the repository called unreachable.
@@ -18,7 +20,7 @@ struct GitRevisionResolver: RevisionResolving {
         } catch let error as RevisionError {
             throw error
         } catch {
-            throw RevisionError(code: .unreachable, message: "cannot run git ls-remote for \(repository): \(error)")
+            throw RevisionError(code: .unreachable, message: URLRedaction.redact("cannot run git ls-remote for \(repository): \(error)"))
         }
         var refs: [String: String] = [:]
         for line in output.split(separator: "\n") {
@@ -29,7 +31,7 @@ struct GitRevisionResolver: RevisionResolving {
         for candidate in ["refs/heads/\(wanted)", "refs/tags/\(wanted)^{}", "refs/tags/\(wanted)", wanted] {
             if let commit = refs[candidate] { return commit }
         }
-        throw RevisionError(code: .unknownRef, message: "repository \(repository) has no branch, tag or ref '\(wanted)'")
+        throw RevisionError(code: .unknownRef, message: URLRedaction.redact("repository \(repository) has no branch, tag or ref '\(wanted)'"))
     }
 
     private func run(_ arguments: [String]) async throws -> String {
@@ -66,7 +68,7 @@ struct GitRevisionResolver: RevisionResolving {
         let err = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         guard status == 0 else {
             let detail = err.trimmingCharacters(in: .whitespacesAndNewlines)
-            throw RevisionError(code: .unreachable, message: "git ls-remote \(arguments[3]) failed (exit \(status)): \(detail)")
+            throw RevisionError(code: .unreachable, message: URLRedaction.redact("git ls-remote \(arguments[3]) failed (exit \(status)): \(detail)"))
         }
         return out
     }
