@@ -48,6 +48,12 @@ struct BadInputTests {
             status: .badRequest, code: "yaml_syntax", field: "vars", line: 3, column: 1
         ),
         Case(
+            name: "host name longer than PostgreSQL can index", path: "/api/v1/inventory",
+            // An explicit key: YAML itself limits implicit keys to 1024 characters.
+            body: #"{"name": "i", "env": "alpha", "version": "1", "hosts": "all:\n  hosts:\n    a:\n    ? \#(String(repeating: "x", count: 3000))\n"}"#,
+            status: .badRequest, code: "invalid_inventory", field: "hosts", line: 4, column: 7
+        ),
+        Case(
             name: "hosts not a mapping", path: "/api/v1/inventory", body: #"{"name": "i", "env": "alpha", "version": "1", "hosts": "- a\n- b\n"}"#,
             status: .badRequest, code: "invalid_inventory", field: "hosts", line: 1, column: 1
         ),

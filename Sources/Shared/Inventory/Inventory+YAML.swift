@@ -218,6 +218,11 @@ extension Inventory {
             guard !name.isEmpty else {
                 throw AnsibleYAML.error(.host, "Invalid empty host name provided", at: key, group: groupName)
             }
+            guard name.utf8.count <= Self.maximumHostNameBytes else {
+                throw AnsibleYAML.error(
+                    .host, "host name of \(name.utf8.count) bytes is longer than the \(Self.maximumHostNameBytes) bytes Pansible stores",
+                    at: key, group: groupName, host: String(name.prefix(64)) + "…")
+            }
             _ = addHost(name, group: group, port: port)
             for (variable, value, node) in values {
                 try setVariable(entity: name, key: variable, value: value, keyNode: node)

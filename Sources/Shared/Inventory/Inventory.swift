@@ -40,6 +40,11 @@ public struct Inventory: Sendable {
         init(name: String) { self.name = name }
     }
 
+    /// The longest host name accepted, in UTF-8 bytes. Ansible has no limit, but every stored event and
+    /// host summary is indexed by host, and an index entry must fit in a PostgreSQL page: a longer name is
+    /// refused at upload, with its line and column, rather than failing every event of the host later.
+    public static let maximumHostNameBytes = 1024
+
     public static let allGroup = 0
     public static let ungroupedGroup = 1
 
