@@ -50,7 +50,8 @@ struct BadInputTests {
         Case(
             name: "host name longer than PostgreSQL can index", path: "/api/v1/inventory",
             // An explicit key: YAML itself limits implicit keys to 1024 characters.
-            body: #"{"name": "i", "env": "alpha", "version": "1", "hosts": "all:\n  hosts:\n    a:\n    ? \#(String(repeating: "x", count: 3000))\n"}"#,
+            body:
+                #"{"name": "i", "env": "alpha", "version": "1", "hosts": "all:\n  hosts:\n    a:\n    ? \#(String(repeating: "x", count: 3000))\n"}"#,
             status: .badRequest, code: "invalid_inventory", field: "hosts", line: 4, column: 7
         ),
         Case(

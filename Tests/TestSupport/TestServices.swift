@@ -95,19 +95,39 @@ public enum TestServices {
         try? runServicesScript(["delete-vhost", String(components.path.dropFirst())])
     }
 
-    /// Runs `scripts/services.sh` for the test services' ports (stop/start the broker or database, vhosts).
+    /// Runs `scripts/services.sh` for the test services' ports (stop/start the broker or database, vhosts)
+    /// and waits for it on the calling thread.
+    ///
+    /// Spawned with `posix_spawn` and reaped with `waitpid`, its output to /dev/null: Foundation's `Process`
+    /// learns of an exit through a descriptor the child inherits, and a PostgreSQL server that
+    /// `start-postgres` leaves running holds it open, so `waitUntilExit` would never return.
     public static func runServicesScript(_ arguments: [String]) throws {
-        let process = Process()
-        process.executableURL = repositoryRoot.appendingPathComponent("scripts/services.sh")
-        process.arguments = arguments
+        let script = repositoryRoot.appendingPathComponent("scripts/services.sh").path
         var environment = ProcessInfo.processInfo.environment
         environment["AMQP_PORT"] = String(URLComponents(string: amqpURL)?.port ?? 5672)
         environment["PG_PORT"] = String(URLComponents(string: databaseURL)?.port ?? 5432)
-        process.environment = environment
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw TestServicesError.scriptFailed(arguments.joined(separator: " "), process.terminationStatus)
+        var cArguments = ([script] + arguments).map { strdup($0) } + [nil]
+        var cEnvironment = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer {
+            for pointer in cArguments { free(pointer) }
+            for pointer in cEnvironment { free(pointer) }
+        }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        var pid: pid_t = 0
+        guard posix_spawn(&pid, script, &actions, nil, &cArguments, &cEnvironment) == 0 else {
+            throw TestServicesError.scriptFailed(arguments.joined(separator: " "), -1)
+        }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        let exited = status & 0x7f == 0
+        let code = exited ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+        guard code == 0 else {
+            throw TestServicesError.scriptFailed(arguments.joined(separator: " "), code)
         }
     }
 

@@ -1485,7 +1485,7 @@ enum OpenAPIDocument {
             "/api/v1/job/{uuid}/cancel": {
               "post": {
                 "operationId": "cancelJob",
-                "summary": "Cancel a job.",
+                "summary": "Cancel a job in any state that is not final.",
                 "tags": [
                   "jobs"
                 ],
@@ -2203,6 +2203,12 @@ enum OpenAPIDocument {
                     "minimum": 1,
                     "maximum": 604800
                   },
+                  "deadline": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "maximum": 2592000,
+                    "description": "Seconds from launch within which the whole job ends (default: job_deadline); past it the job ends error."
+                  },
                   "pool": {
                     "type": "string",
                     "pattern": "^[A-Za-z0-9_.-]{1,64}$"
@@ -2409,6 +2415,14 @@ enum OpenAPIDocument {
                       "null"
                     ],
                     "format": "date-time"
+                  },
+                  "deadline": {
+                    "type": [
+                      "string",
+                      "null"
+                    ],
+                    "format": "date-time",
+                    "description": "When the job must have ended; past it the collector ends it error."
                   },
                   "created_at": {
                     "type": "string",

@@ -124,40 +124,19 @@ struct PostgresClientBox: Sendable {
     let client: PostgresClient
 }
 
-/// Runs `scripts/services.sh` with `posix_spawn` and `waitpid` on a thread of its own: the script may start a
-/// daemon (PostgreSQL), and the test must neither block the cooperative pool nor depend on Foundation's
-/// child reaping.
+/// Runs `scripts/services.sh` (``TestServices/runServicesScript(_:)``) on a thread of its own, so the test
+/// does not hold a thread of the cooperative pool while the script runs.
 enum ServicesScript {
     static func run(_ arguments: [String]) async throws {
-        let script = TestServices.repositoryRoot.appendingPathComponent("scripts/services.sh").path
-        var environment = ProcessInfo.processInfo.environment
-        environment["AMQP_PORT"] = String(URLComponents(string: TestServices.amqpURL)?.port ?? 5672)
-        environment["PG_PORT"] = String(URLComponents(string: TestServices.databaseURL)?.port ?? 5432)
-        let argv = [script] + arguments
-        let envp = environment.map { "\($0.key)=\($0.value)" }
-        let status: Int32 = await withCheckedContinuation { continuation in
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
             Thread.detachNewThread {
-                var cArgs = argv.map { strdup($0) } + [nil]
-                var cEnv = envp.map { strdup($0) } + [nil]
-                defer {
-                    for pointer in cArgs { free(pointer) }
-                    for pointer in cEnv { free(pointer) }
+                do {
+                    try TestServices.runServicesScript(arguments)
+                    continuation.resume()
+                } catch {
+                    continuation.resume(throwing: error)
                 }
-                var actions = posix_spawn_file_actions_t()
-                posix_spawn_file_actions_init(&actions)
-                posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-                posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-                defer { posix_spawn_file_actions_destroy(&actions) }
-                var pid: pid_t = 0
-                guard posix_spawn(&pid, script, &actions, nil, &cArgs, &cEnv) == 0 else {
-                    continuation.resume(returning: -1)
-                    return
-                }
-                var status: Int32 = 0
-                while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
-                continuation.resume(returning: status)
             }
         }
-        guard status == 0 else { throw TestServicesError.scriptFailed(arguments.joined(separator: " "), status) }
     }
 }

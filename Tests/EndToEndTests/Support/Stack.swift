@@ -82,6 +82,19 @@ final class Stack: @unchecked Sendable {
         return process
     }
 
+    /// Kills the running gateway, splitter or collector (`binary`) with `signal` and starts a new one with the
+    /// same environment (its log beside the old one's); waits until a new gateway or collector is ready.
+    func replace(_ binary: String, signal: Int32 = SIGKILL) async throws {
+        let running = processes.filter { $0.name.hasPrefix(binary) && $0.isRunning }
+        guard !running.isEmpty else { throw StackError.notReady(binary, "not running") }
+        for process in running { await process.stop(signal: signal) }
+        let count = processes.filter { $0.name.hasPrefix(binary) }.count
+        let process = try ServiceProcess(binary: binary, environment: environment, logDirectory: directory, name: "\(binary)-\(count + 1)")
+        processes.append(process)
+        if binary == "pansible-collector" { try await waitReady(collectorURL, process: process) }
+        if binary == "pansible-gateway" { try await waitReady(gatewayURL, process: process) }
+    }
+
     private func waitReady(_ url: URL, process: ServiceProcess) async throws {
         let ready = await TestServices.eventually(timeout: .seconds(60)) {
             guard process.isRunning else { return true }
