@@ -19,6 +19,8 @@ struct ShardService: Service {
     let logger: Logger
 
     func run() async throws {
+        // Runs left behind by a worker that crashed on this work directory (their credentials included).
+        RunDirectory.removeStale(workDirectory: runner.configuration.workDirectory, logger: logger)
         let deliveries = try await messaging.shards(pool: pool, prefetch: concurrency)
         await running.open()
         logger.info("consuming shards", metadata: ["pool": "\(pool)", "concurrency": "\(concurrency)"])
