@@ -125,20 +125,25 @@ extension AMQPConnectionLoop {
             return consumer.continuation.finish()
         }
         // Deliveries sent before the broker's cancel-ok are queued by rabbitmq-c while it waits for it, and
-        // read (and handed over) after.
+        // read (and handed over) after. Should the connection drop meanwhile, its stream ends at once.
+        stoppedConsumers.append(consumer)
         consumer.consumerTag.withAMQPBytes { tag in
             _ = amqp_basic_cancel(connection, consumer.channel, tag)
         }
         do {
             try check(amqp_get_rpc_reply(connection), channel: consumer.channel, what: "basic.cancel")
-        } catch AMQPLoopError.channel(let code, let text) {
-            // The channel is gone, and with it what the consumer held (the broker requeues it).
-            return removeConsumer(consumer, error: .broker("\(code) \(text)"))
+        } catch AMQPLoopError.channel {
+            // The channel is gone, and with it what the consumer held (the broker requeues it): its acks throw.
+            consumersByChannel[consumer.channel] = nil
+            consumers[id] = nil
+            consumer.acknowledger?.close()
+            consumer.acknowledger = nil
+            consumer.channel = 0
+            return consumer.continuation.finish()
         } catch {
             // The connection is gone; the consumer is not restarted (`connect`).
             return connectionLost(error)
         }
-        stoppedConsumers.append(consumer)
         logger.info("AMQP consumer stopped taking messages", metadata: ["amqp.queue": "\(consumer.queueName)"])
     }
 
