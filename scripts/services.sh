@@ -2,6 +2,7 @@
 # Starts or stops a private RabbitMQ node and PostgreSQL cluster on loopback for local runs and tests.
 #   scripts/services.sh up|down|status|restart-rabbitmq|stop-rabbitmq|start-rabbitmq|stop-postgres|start-postgres
 #   scripts/services.sh add-vhost|delete-vhost|purge-queue NAME
+#   scripts/services.sh eval EXPRESSION   (an Erlang expression on the RabbitMQ node, e.g. its settings)
 # Environment: PANSIBLE_STATE_DIR (default ./.pansible), AMQP_PORT (5672), PG_PORT (5432).
 # Re-running `up` on a running stack is a no-op.
 set -euo pipefail
@@ -46,8 +47,12 @@ rabbitmq_up() {
     mkdir -p "$RMQ_DIR/data" "$RMQ_DIR/log"
     [ -f "$RMQ_DIR/enabled_plugins" ] || echo '[].' > "$RMQ_DIR/enabled_plugins"
     # Loopback guest access is RabbitMQ's default; keep the node quiet and small.
+    # consumer_timeout (ms): the broker closes a channel holding a delivery unacknowledged longer than this,
+    # and every shard on it runs again. A shard is acked when its run ends, so this must outlast the longest
+    # shard: 8 days, above the 7-day ceiling of a job's timeout and worker.timeout (docs/worker.md).
     cat > "$RMQ_DIR/rabbitmq.conf" <<CONF
 loopback_users.guest = true
+consumer_timeout = 691200000
 log.console = false
 log.file.level = warning
 vm_memory_high_watermark.relative = 0.4
@@ -106,8 +111,9 @@ case "${1:-}" in
         rmq_env; "$RMQ_SBIN/rabbitmqctl" -q -n "$NODE" add_vhost "$2" >/dev/null 2>&1 || true
         "$RMQ_SBIN/rabbitmqctl" -q -n "$NODE" set_permissions -p "$2" guest '.*' '.*' '.*' >/dev/null ;;
     purge-queue) rmq_env; "$RMQ_SBIN/rabbitmqctl" -q -n "$NODE" purge_queue "$2" >/dev/null ;;
+    eval) rmq_env; "$RMQ_SBIN/rabbitmqctl" -q -n "$NODE" eval "$2" ;;
     delete-vhost) rmq_env; "$RMQ_SBIN/rabbitmqctl" -q -n "$NODE" delete_vhost "$2" >/dev/null 2>&1 || true ;;
     stop-postgres) postgres_down ;;
     start-postgres) postgres_up ;;
-    *) echo "usage: $0 up|down|status|stop-rabbitmq|start-rabbitmq|add-vhost NAME|delete-vhost NAME|purge-queue NAME|stop-postgres|start-postgres" >&2; exit 2 ;;
+    *) echo "usage: $0 up|down|status|stop-rabbitmq|start-rabbitmq|add-vhost NAME|delete-vhost NAME|purge-queue NAME|eval EXPRESSION|stop-postgres|start-postgres" >&2; exit 2 ;;
 esac

@@ -42,4 +42,35 @@ import Testing
                 repository: repository.path, commit: String(repeating: "a", count: 40), ref: nil, into: "\(work)/none", sshKeyPath: nil)
         }
     }
+
+    @Test func cancellingTheTaskKillsAStalledGit() async throws {
+        let server = try StalledGitServer()
+        defer { server.close() }
+        let work = try WorkerFixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        let cache = RepositoryCache(directory: work + "/repos", environment: ProcessInfo.processInfo.environment, logger: Logger(label: "test"))
+        let export = Task {
+            try await cache.export(
+                repository: server.repositoryURL, commit: String(repeating: "a", count: 40), ref: nil, into: "\(work)/export", sshKeyPath: nil)
+        }
+        try await server.waitForConnection()
+        // A forced shutdown cancels the run's task: git goes at once. Should it not, the server gives up after
+        // a minute so the test ends, and says so.
+        let watchdog = Task {
+            try await Task.sleep(for: .seconds(60))
+            server.close()
+            return true
+        }
+        export.cancel()
+        let result = await export.result
+        watchdog.cancel()
+        #expect(await (try? watchdog.value) != true, "git outlived the cancellation until the server closed")
+        #expect(throws: RepositoryError.self) { try result.get() }
+        // The cache's lock is free again: another export gets it (and fails on the closed server, not waiting).
+        server.close()
+        await #expect(throws: RepositoryError.self) {
+            try await cache.export(
+                repository: server.repositoryURL, commit: String(repeating: "a", count: 40), ref: nil, into: "\(work)/again", sshKeyPath: nil)
+        }
+    }
 }

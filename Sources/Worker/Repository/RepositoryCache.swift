@@ -16,6 +16,10 @@ import Logging
 /// the directory. A clone goes to a temporary directory and is renamed into place, so a worker killed
 /// mid-clone leaves no half-made cache. Exports use a private index file, so they never touch the cache's
 /// own index or HEAD.
+///
+/// Nothing here waits without end on a server: every git command is attached to the run's `RunControl`, so
+/// the shard's timeout or its job's cancel stops it (process group and all) and the lock is let go, and a
+/// run waiting for the lock gives up as soon as its run is stopped.
 struct RepositoryCache: Sendable {
     let directory: String
     let git: String
@@ -31,8 +35,12 @@ struct RepositoryCache: Sendable {
 
     /// Makes `commit` (or, when nil, `ref` or the default branch) of `repository` available and exports
     /// its tree into `destination` (created). Returns the commit exported.
-    /// - Parameter sshKeyPath: private key for ssh repositories, used through `GIT_SSH_COMMAND`.
-    func export(repository: String, commit: String?, ref: String?, into destination: String, sshKeyPath: String?) async throws -> String {
+    /// - Parameters:
+    ///   - sshKeyPath: private key for ssh repositories, used through `GIT_SSH_COMMAND`.
+    ///   - control: the run's control; once it is stopped, git is stopped and the lock is no longer waited for.
+    func export(
+        repository: String, commit: String?, ref: String?, into destination: String, sshKeyPath: String?, control: RunControl? = nil
+    ) async throws -> String {
         if let commit, !Self.isCommitID(commit) {
             throw RepositoryError.badCommit(commit)
         }
@@ -44,30 +52,31 @@ struct RepositoryCache: Sendable {
             environment["GIT_SSH_COMMAND"] =
                 "ssh -i '\(sshKeyPath)' -o IdentitiesOnly=yes -o BatchMode=yes -o StrictHostKeyChecking=accept-new"
         }
-        let lock = try await FileLock.acquire(path: cache + ".lock")
+        let lock = try await FileLock.acquire(path: cache + ".lock", control: control)
         defer { lock.release() }
 
         if !FileManager.default.fileExists(atPath: cache + "/HEAD") {
             let temporary = "\(cache).clone-\(UUID().uuidString)"
             defer { try? FileManager.default.removeItem(atPath: temporary) }
             logger.info("cloning repository", metadata: ["repository": "\(Self.redacted(repository))"])
-            try await runGit(["clone", "--bare", "--quiet", repository, temporary], environment: environment, what: "clone")
+            try await runGit(["clone", "--bare", "--quiet", repository, temporary], environment: environment, what: "clone", control: control)
             try? FileManager.default.removeItem(atPath: cache)
             try FileManager.default.moveItem(atPath: temporary, toPath: cache)
         }
 
         let wanted = commit ?? ref ?? "HEAD"
-        var resolved = try await resolve(wanted, cache: cache, environment: environment)
+        var resolved = try await resolve(wanted, cache: cache, environment: environment, control: control)
         if resolved == nil || commit == nil {
             logger.info("fetching repository", metadata: ["repository": "\(Self.redacted(repository))"])
             try await runGit(
                 ["--git-dir", cache, "fetch", "--quiet", "--prune", "--force", "origin", "+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*"],
-                environment: environment, what: "fetch")
-            resolved = try await resolve(wanted, cache: cache, environment: environment)
+                environment: environment, what: "fetch", control: control)
+            resolved = try await resolve(wanted, cache: cache, environment: environment, control: control)
             if resolved == nil, let commit {
                 // Servers that allow it can hand out a commit no branch points at any more.
-                _ = try? await runGit(["--git-dir", cache, "fetch", "--quiet", "origin", commit], environment: environment, what: "fetch")
-                resolved = try await resolve(commit, cache: cache, environment: environment)
+                _ = try? await runGit(
+                    ["--git-dir", cache, "fetch", "--quiet", "origin", commit], environment: environment, what: "fetch", control: control)
+                resolved = try await resolve(commit, cache: cache, environment: environment, control: control)
             }
         }
         guard let resolved else {
@@ -80,23 +89,24 @@ struct RepositoryCache: Sendable {
         defer { try? FileManager.default.removeItem(atPath: "\(destination)/.git-index-pansible") }
         try await runGit(
             ["--git-dir", cache, "--work-tree", destination, "checkout", "--force", "--quiet", resolved, "--", "."],
-            environment: exportEnvironment, what: "checkout")
+            environment: exportEnvironment, what: "checkout", control: control)
         return resolved
     }
 
-    private func resolve(_ revision: String, cache: String, environment: [String: String]) async throws -> String? {
+    private func resolve(_ revision: String, cache: String, environment: [String: String], control: RunControl?) async throws -> String? {
         let output = try await CommandRunner.run(
-            git, ["--git-dir", cache, "rev-parse", "--verify", "--quiet", "\(revision)^{commit}"], environment: environment, directory: directory)
+            git, ["--git-dir", cache, "rev-parse", "--verify", "--quiet", "\(revision)^{commit}"], environment: environment, directory: directory,
+            control: control)
         guard output.status == .exited(0) else { return nil }
         let text = output.text.trimmingCharacters(in: .whitespacesAndNewlines)
         return Self.isCommitID(text) ? text : nil
     }
 
     @discardableResult
-    private func runGit(_ arguments: [String], environment: [String: String], what: String) async throws -> String {
+    private func runGit(_ arguments: [String], environment: [String: String], what: String, control: RunControl?) async throws -> String {
         let output: CommandRunner.Output
         do {
-            output = try await CommandRunner.run(git, arguments, environment: environment, directory: directory)
+            output = try await CommandRunner.run(git, arguments, environment: environment, directory: directory, control: control)
         } catch let error as ChildProcessError {
             throw RepositoryError.gitFailed(what, error.description)
         }
@@ -135,12 +145,15 @@ enum RepositoryError: Error, CustomStringConvertible {
     case badCommit(String)
     case missingRevision(String)
     case gitFailed(String, String)
+    /// The run was stopped while it waited for the repository's lock.
+    case stopped(String)
 
     var description: String {
         switch self {
         case .badCommit(let commit): return "playbook.commit '\(commit)' is not a commit id"
         case .missingRevision(let revision): return "revision \(revision) not found in the playbook repository"
         case .gitFailed(let step, let output): return "git \(step) failed: \(output)"
+        case .stopped(let reason): return "stopped (\(reason)) while waiting for the repository"
         }
     }
 }
@@ -149,7 +162,9 @@ enum RepositoryError: Error, CustomStringConvertible {
 struct FileLock: Sendable {
     let descriptor: Int32
 
-    static func acquire(path: String) async throws -> FileLock {
+    /// Waits for the lock until it is free, the calling task is cancelled (throws `CancellationError`) or
+    /// `control` is stopped (throws `RepositoryError.stopped`).
+    static func acquire(path: String, control: RunControl? = nil) async throws -> FileLock {
         let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { throw RepositoryError.gitFailed("lock", "cannot open \(path): \(String(cString: strerror(errno)))") }
         while flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
@@ -158,6 +173,7 @@ struct FileLock: Sendable {
                 throw RepositoryError.gitFailed("lock", "cannot lock \(path): \(String(cString: strerror(errno)))")
             }
             do {
+                if let reason = await control?.stopReason { throw RepositoryError.stopped(reason.rawValue) }
                 try await Task.sleep(for: .milliseconds(25))
             } catch {
                 close(descriptor)

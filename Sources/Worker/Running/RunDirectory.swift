@@ -1,7 +1,17 @@
 import Foundation
 import Shared
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// The private directory of one run: `<work_dir>/runs/<run id>`, mode 0700, removed when the run ends.
+///
+/// The worker that makes it holds an exclusive `flock` on `<work_dir>/runs/<run id>.lock` until it removes
+/// it, so a worker starting on the same work directory can tell the runs of a crashed worker (which it
+/// removes, credential files included) from the live runs of its neighbours (`RunDirectory+Ownership`).
 ///
 /// - `project/`: the playbook repository at the pinned commit (the working directory of the run, so the
 ///   repository's own `ansible.cfg` applies);
@@ -13,6 +23,8 @@ import Shared
 /// - `private/`: the credential's key and vault password files (0600), removed first.
 struct RunDirectory: Sendable {
     let path: String
+    /// The descriptor holding the run's ownership lock (-1: none).
+    var ownershipLock: Int32 = -1
 
     var project: String { "\(path)/project" }
     var inventoryDirectory: String { "\(path)/inventory" }
@@ -25,12 +37,19 @@ struct RunDirectory: Sendable {
     var vaultPassword: String { "\(privateDirectory)/vault_password" }
 
     static func create(workDirectory: String, runID: UUID) throws -> RunDirectory {
-        let root = URL(fileURLWithPath: workDirectory).standardizedFileURL.path
-        let directory = RunDirectory(path: "\(root)/runs/\(runID.uuidString.lowercased())")
-        try FileManager.default.createDirectory(
-            atPath: directory.path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        try FileManager.default.createDirectory(
-            atPath: directory.privateDirectory, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
+        let runs = runsDirectory(workDirectory: workDirectory)
+        try FileManager.default.createDirectory(atPath: runs, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let path = "\(runs)/\(runID.uuidString.lowercased())"
+        // Locked before the directory exists: a run directory whose lock nobody holds is a dead worker's.
+        let directory = RunDirectory(path: path, ownershipLock: try lockOwnership(path: path + lockSuffix))
+        do {
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
+            try FileManager.default.createDirectory(
+                atPath: directory.privateDirectory, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
+        } catch {
+            directory.remove()
+            throw error
+        }
         _ = FileManager.default.createFile(atPath: directory.events, contents: nil, attributes: [.posixPermissions: 0o600])
         _ = FileManager.default.createFile(atPath: directory.output, contents: nil, attributes: [.posixPermissions: 0o600])
         return directory
@@ -64,9 +83,18 @@ struct RunDirectory: Sendable {
         try? FileManager.default.removeItem(atPath: privateDirectory)
     }
 
+    /// Removes the directory, then its lock file, then lets go of the lock.
     func remove() {
         removeSecrets()
         try? FileManager.default.removeItem(atPath: path)
+        guard ownershipLock >= 0 else { return }
+        unlink(path + Self.lockSuffix)
+        close(ownershipLock)
+    }
+
+    /// `<work_dir>/runs`, standardized.
+    static func runsDirectory(workDirectory: String) -> String {
+        URL(fileURLWithPath: workDirectory).standardizedFileURL.path + "/runs"
     }
 }
 
@@ -78,6 +106,7 @@ enum RunPreparationError: Error, CustomStringConvertible {
     case noSecretKey
     case credential(String)
     case badEntry(String)
+    case runLock(String)
 
     var description: String {
         switch self {
@@ -87,6 +116,7 @@ enum RunPreparationError: Error, CustomStringConvertible {
         case .noSecretKey: return "the job has a credential but this worker has no secret_key to open it"
         case .credential(let reason): return "credential: \(reason)"
         case .badEntry(let entry): return "playbook.entry '\(entry)' is not a playbook file inside the repository"
+        case .runLock(let reason): return "cannot lock the run directory: \(reason)"
         }
     }
 }

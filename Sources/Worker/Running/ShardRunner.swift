@@ -70,16 +70,34 @@ struct ShardRunner: Sendable {
             directory = run
             result = try await execute(shard, in: run, control: control, sink: sink, events: &events, startedAt: startedAt, logger: logger)
         } catch {
-            let reason = String(describing: error)
-            logger.error("shard could not run", metadata: ["reason": "\(reason)"])
+            // Stopped before Ansible started (git or the repository's lock outlived the timeout, or the job
+            // was cancelled meanwhile): the stop is what happened, the failure it caused is only its trace.
+            let stopReason = await control.stopReason
+            let reason: String
+            switch stopReason {
+            case .canceled: reason = "the job was cancelled"
+            case .timedOut: reason = "timed out after \(timeout(for: shard)) s"
+            case nil: reason = String(describing: error)
+            }
+            if stopReason == nil {
+                logger.error("shard could not run", metadata: ["reason": "\(reason)"])
+            } else {
+                logger.notice("shard stopped before ansible-playbook started", metadata: ["reason": "\(reason)", "error": "\(error)"])
+            }
             let data = events.runData([
                 "reason": .string(reason), "duration": .double(Date().timeIntervalSince(startedAt)),
             ])
-            await sink.append([events.pipeline(PipelineEventType.shardError, suffix: "error", data: data)])
-            result = (PipelineEventType.shardError, nil)
+            let final = stopReason == .canceled ? PipelineEventType.shardCanceled : PipelineEventType.shardError
+            await sink.append([events.pipeline(final, suffix: final == PipelineEventType.shardCanceled ? "canceled" : "error", data: data)])
+            result = (final, nil)
         }
         await registry.unregister(job: shard.jobUUID, control: control)
         return await finish(sink: sink, events: events, final: result.final, exitCode: result.exitCode, directory: directory, runID: runID)
+    }
+
+    /// Seconds the shard may run, checkout included: the job's `timeout`, else `worker.timeout`.
+    func timeout(for shard: ShardMessage) -> Int {
+        shard.options.timeout.flatMap { $0 > 0 ? $0 : nil } ?? configuration.timeout
     }
 
     private func finish(
@@ -97,6 +115,15 @@ struct ShardRunner: Sendable {
         _ shard: ShardMessage, in directory: RunDirectory, control: RunControl, sink: RunEventSink, events: inout RunEvents,
         startedAt: Date, logger: Logger
     ) async throws -> (final: String, exitCode: Int32?) {
+        // The timeout covers the checkout too: a git server that stalls stops the run like a playbook that does.
+        let timeout = timeout(for: shard)
+        let timer = Task {
+            try await Task.sleep(for: .seconds(timeout))
+            logger.warning("shard timed out, stopping it", metadata: ["timeout": "\(timeout)"])
+            await control.stop(.timedOut)
+        }
+        defer { timer.cancel() }
+
         var timings = RunTimings(start: startedAt, splitAt: shard.splitAt)
         var secret: CredentialSecret?
         if let credential = shard.credential {
@@ -112,7 +139,7 @@ struct ShardRunner: Sendable {
         guard AnsibleInvocation.isSafeEntry(shard.playbook.entry) else { throw RunPreparationError.badEntry(shard.playbook.entry) }
         let commit = try await repositories.export(
             repository: shard.playbook.gitRepo, commit: shard.playbook.commit, ref: shard.playbook.ref, into: directory.project,
-            sshKeyPath: secret?.sshPrivateKey != nil ? directory.sshKey : nil)
+            sshKeyPath: secret?.sshPrivateKey != nil ? directory.sshKey : nil, control: control)
         timings.mark(.checkout)
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: "\(directory.project)/\(shard.playbook.entry)", isDirectory: &isDirectory),
@@ -137,14 +164,6 @@ struct ShardRunner: Sendable {
         }
         logger.info("ansible-playbook started", metadata: ["pid": "\(process.pid)", "commit": "\(commit)", "mitogen": "\(strategies != nil)"])
         await control.attach(process)
-
-        let timeout = shard.options.timeout.flatMap { $0 > 0 ? $0 : nil } ?? configuration.timeout
-        let timer = Task {
-            try await Task.sleep(for: .seconds(timeout))
-            logger.warning("shard timed out, stopping ansible-playbook", metadata: ["timeout": "\(timeout)"])
-            await control.stop(.timedOut)
-        }
-        defer { timer.cancel() }
 
         var stats: JSONValue?
         // The strategies the plays really ran with (a play's `strategy:` keyword beats the worker's choice).

@@ -6,8 +6,8 @@ struct AMQPWorkerMessaging: WorkerMessaging {
 
     var publisher: any MessagePublishing { client }
 
-    func shards(pool: String, prefetch: Int) async throws -> AsyncThrowingStream<Delivery, any Error> {
-        try await client.consume(queue: Topology.shardsQueue(pool: pool), prefetch: prefetch)
+    func shards(pool: String, prefetch: Int) async throws -> QueueConsumer {
+        try await client.consumer(queue: Topology.shardsQueue(pool: pool), prefetch: prefetch)
     }
 
     func control() async throws -> AsyncThrowingStream<Delivery, any Error> {

@@ -1,9 +1,8 @@
-/// Counts the shards being run and, once stopping, tells when none is left.
+/// Counts the shards being run, and whether the service still takes new ones.
 actor RunningShards {
     private var running = 0
     private var accepting = false
     private var stopping = false
-    private var idleWaiters: [CheckedContinuation<Void, Never>] = []
 
     /// Counts a new shard in, unless the service is stopping.
     func tryStart() -> Bool {
@@ -22,19 +21,10 @@ actor RunningShards {
 
     func finish() {
         running -= 1
-        if running == 0 && stopping { resumeWaiters() }
     }
 
-    /// Refuses new shards from now on and returns once the running ones are done.
-    func stopAndWaitUntilIdle() async {
+    /// Refuses new shards from now on.
+    func stop() {
         stopping = true
-        guard running > 0 else { return }
-        await withCheckedContinuation { idleWaiters.append($0) }
-    }
-
-    private func resumeWaiters() {
-        let waiters = idleWaiters
-        idleWaiters = []
-        waiters.forEach { $0.resume() }
     }
 }

@@ -5,9 +5,11 @@ import Shared
 /// Consumes the pool's shard queue and runs up to `concurrency` shards at once (the prefetch), acking each
 /// shard once every event of its run is confirmed.
 ///
-/// On graceful shutdown it stops starting shards (a delivery arriving now goes back to the queue) and
-/// finishes the ones it runs, keeping the consumer, whose channel their acks need, open until the last one
-/// is settled. An undecodable shard is rejected (dead-lettered).
+/// On graceful shutdown it cancels its consumer at the broker, so no shard comes any more, hands back once
+/// (nack with requeue) the shards the broker had already sent it, and finishes the ones it runs; the
+/// consumer's channel, which their acks need, stays open until the last one is settled. Shards it hands
+/// back go to the other workers; a draining worker still obeys cancels (the control consumer stops after
+/// this service). An undecodable shard is rejected (dead-lettered).
 struct ShardService: Service {
     let messaging: any WorkerMessaging
     let runner: ShardRunner
@@ -19,14 +21,19 @@ struct ShardService: Service {
     let logger: Logger
 
     func run() async throws {
-        let deliveries = try await messaging.shards(pool: pool, prefetch: concurrency)
+        // Runs left behind by a worker that crashed on this work directory (their credentials included).
+        RunDirectory.removeStale(workDirectory: runner.configuration.workDirectory, logger: logger)
+        let consumer = try await messaging.shards(pool: pool, prefetch: concurrency)
         await running.open()
         logger.info("consuming shards", metadata: ["pool": "\(pool)", "concurrency": "\(concurrency)"])
-        try await withThrowingTaskGroup(of: Void.self) { group in
+        try await withThrowingTaskGroup(of: Bool.self) { group in
             group.addTask {
+                // Ends once the deliveries end (the consumer was stopped, or the client shut down) and every
+                // shard taken is settled.
                 try await withThrowingDiscardingTaskGroup { shards in
-                    for try await delivery in deliveries {
+                    for try await delivery in consumer.deliveries {
                         guard await running.tryStart() else {
+                            // Sent before the broker took the cancel: back to the queue once, for another worker.
                             try? await delivery.nack(requeue: true)
                             continue
                         }
@@ -36,15 +43,17 @@ struct ShardService: Service {
                         }
                     }
                 }
+                return true
             }
             group.addTask {
                 try await gracefulShutdown()
                 logger.info("no longer taking shards; finishing the running ones")
-                await running.stopAndWaitUntilIdle()
+                await running.stop()
+                // Cancelled at the broker, not closed: the running shards' acks need the channel.
+                consumer.stopConsuming()
+                return false
             }
-            // Either the deliveries ended (the client shut down) or a graceful shutdown found nothing left
-            // running: end the other task, which ends the consumer.
-            try await group.next()
+            while let consumed = try await group.next(), !consumed {}
             group.cancelAll()
         }
     }

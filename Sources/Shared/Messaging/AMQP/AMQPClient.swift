@@ -55,6 +55,14 @@ public final class AMQPClient: MessagePublishing, MessageConsuming, MessageSubsc
         try await startConsumer(source: .queue(queue), bindingKeys: [], prefetch: prefetch, autoAck: false).stream
     }
 
+    /// Like `consume(queue:prefetch:)`, with a handle that stops taking messages while the deliveries already
+    /// received can still be settled (for a graceful stop of a consumer whose work takes long).
+    public func consumer(queue: String, prefetch: Int) async throws -> QueueConsumer {
+        let (id, stream) = try await startConsumer(source: .queue(queue), bindingKeys: [], prefetch: prefetch, autoAck: false)
+        let mailbox = self.mailbox
+        return QueueConsumer(deliveries: stream) { _ = mailbox.push(.stopConsuming(consumerID: id)) }
+    }
+
     public func subscribe(exchange: String, bindingKeys: Set<String>, autoAck: Bool, prefetch: Int) async throws -> Subscription {
         let (id, stream) = try await startConsumer(
             source: .bound(exchange: exchange), bindingKeys: bindingKeys, prefetch: prefetch, autoAck: autoAck)
@@ -91,7 +99,11 @@ public final class AMQPClient: MessagePublishing, MessageConsuming, MessageSubsc
         let id = consumerIDs.next()
         let mailbox = self.mailbox
         let (stream, continuation) = AsyncThrowingStream<Delivery, any Error>.makeStream()
-        continuation.onTermination = { _ in _ = mailbox.push(.cancel(consumerID: id)) }
+        // Only an abandoned stream cancels the consumer: one the thread finished is already removed, or stopped
+        // with its channel kept open for settlements.
+        continuation.onTermination = { termination in
+            if case .cancelled = termination { _ = mailbox.push(.cancel(consumerID: id)) }
+        }
         let consumer = AMQPConsumer(
             id: id, source: source, bindingKeys: bindingKeys, prefetch: prefetch, autoAck: autoAck, continuation: continuation)
         try await withCheckedThrowingContinuation { (started: CheckedContinuation<Void, any Error>) in

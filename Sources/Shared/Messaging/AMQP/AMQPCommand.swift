@@ -5,6 +5,7 @@ enum AMQPCommand: Sendable {
     case nack(AMQPAcknowledger, deliveryTag: UInt64, requeue: Bool)
     case consume(AMQPConsumer, CheckedContinuation<Void, any Error>)
     case cancel(consumerID: Int)
+    case stopConsuming(consumerID: Int)
     case bind(consumerID: Int, key: String, CheckedContinuation<Void, any Error>)
     case unbind(consumerID: Int, key: String, CheckedContinuation<Void, any Error>)
     case declare(AMQPTopology, CheckedContinuation<Void, any Error>)

@@ -52,6 +52,9 @@ extension AMQPConnectionLoop {
         case .cancel(let consumerID):
             cancelConsumer(consumerID)
 
+        case .stopConsuming(let consumerID):
+            stopConsuming(consumerID)
+
         case .bind(let consumerID, let key, let continuation):
             changeBinding(consumerID: consumerID, key: key, add: true, continuation: continuation)
 
@@ -87,7 +90,7 @@ extension AMQPConnectionLoop {
     func refuse(_ command: AMQPCommand) {
         switch command {
         case .publish(let batch): batch.finish(.shutdown)
-        case .ack, .nack, .cancel: break
+        case .ack, .nack, .cancel, .stopConsuming: break
         case .consume(let consumer, let continuation):
             consumer.continuation.finish()
             continuation.resume(throwing: MessagingError.shutdown)

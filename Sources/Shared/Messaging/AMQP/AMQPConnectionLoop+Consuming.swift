@@ -26,10 +26,11 @@ extension AMQPConnectionLoop {
                     try bind(queue: consumer.queueName, exchange: exchange, key: key, add: true, channel: channel, on: connection)
                 }
             }
-            consumer.queueName.withAMQPBytes { queue in
-                _ = amqp_basic_consume(connection, channel, queue, amqp_empty_bytes, 0, consumer.autoAck ? 1 : 0, 0, amqp_empty_table)
+            let started = consumer.queueName.withAMQPBytes { queue in
+                amqp_basic_consume(connection, channel, queue, amqp_empty_bytes, 0, consumer.autoAck ? 1 : 0, 0, amqp_empty_table)
             }
             try check(amqp_get_rpc_reply(connection), channel: channel, what: "basic.consume")
+            consumer.consumerTag = started.map { String(amqpBytes: $0.pointee.consumer_tag) } ?? ""
         } catch AMQPLoopError.channel(let code, let text) {
             throw MessagingError.broker("cannot consume \(consumer.describedSource): \(code) \(text)")
         }
@@ -111,6 +112,52 @@ extension AMQPConnectionLoop {
         logger.debug("AMQP consumer cancelled", metadata: ["amqp.queue": "\(consumer.queueName)"])
     }
 
+    /// Cancels the consumer at the broker (`basic.cancel`) but keeps its channel open, so the deliveries it
+    /// already received can still be acked or nacked; its stream ends once those are all handed over
+    /// (`finishStoppedConsumers`). The channel closes with `cancelConsumer` or the client's shutdown.
+    func stopConsuming(_ id: Int) {
+        guard let consumer = consumers[id], !consumer.isStopped else { return }
+        consumer.isStopped = true
+        guard consumer.isActive, let connection else {
+            // Not connected: nothing is held and nothing can be settled any more.
+            consumers[id] = nil
+            consumer.started(MessagingError.shutdown)
+            return consumer.continuation.finish()
+        }
+        // Deliveries sent before the broker's cancel-ok are queued by rabbitmq-c while it waits for it, and
+        // read (and handed over) after. Should the connection drop meanwhile, its stream ends at once.
+        stoppedConsumers.append(consumer)
+        consumer.consumerTag.withAMQPBytes { tag in
+            _ = amqp_basic_cancel(connection, consumer.channel, tag)
+        }
+        do {
+            try check(amqp_get_rpc_reply(connection), channel: consumer.channel, what: "basic.cancel")
+        } catch AMQPLoopError.channel {
+            // The channel is gone, and with it what the consumer held (the broker requeues it): its acks throw.
+            consumersByChannel[consumer.channel] = nil
+            consumers[id] = nil
+            consumer.acknowledger?.close()
+            consumer.acknowledger = nil
+            consumer.channel = 0
+            return consumer.continuation.finish()
+        } catch {
+            // The connection is gone; the consumer is not restarted (`connect`).
+            return connectionLost(error)
+        }
+        logger.info("AMQP consumer stopped taking messages", metadata: ["amqp.queue": "\(consumer.queueName)"])
+    }
+
+    /// Ends the streams of stopped consumers once every frame read before their cancel-ok is handled.
+    func finishStoppedConsumers() {
+        guard !stoppedConsumers.isEmpty else { return }
+        if let connection, amqp_frames_enqueued(connection) != 0 { return }
+        stoppedConsumers.removeAll { consumer in
+            guard consumer.partial == nil || connection == nil else { return false }
+            consumer.continuation.finish()
+            return true
+        }
+    }
+
     /// Ends a consumer's stream with `error`.
     func removeConsumer(_ consumer: AMQPConsumer, error: MessagingError) {
         consumers[consumer.id] = nil
@@ -133,6 +180,11 @@ extension AMQPConnectionLoop {
         logger.warning(
             "AMQP consumer channel closed by the broker",
             metadata: ["amqp.queue": "\(consumer.queueName)", "amqp.reply_code": "\(code)", "amqp.reply_text": "\(text)"])
+        if consumer.isStopped {
+            // It takes no more messages: there is nothing to restart, and what it held went back to the queue.
+            consumers[consumer.id] = nil
+            return consumer.continuation.finish()
+        }
         // 403 access refused, 404 not found, 405 resource locked: restarting would fail the same way.
         if [403, 404, 405].contains(code) {
             return removeConsumer(consumer, error: .broker("\(code) \(text)"))

@@ -62,6 +62,8 @@ final class AMQPConnectionLoop: @unchecked Sendable {
     var consumersWithAcks: [AMQPConsumer] = []
     var lastDeliveryAt = ContinuousClock.now - .seconds(60)
     var consumersByChannel: [UInt16: AMQPConsumer] = [:]
+    /// Consumers cancelled at the broker whose streams end once what they received before is handed over.
+    var stoppedConsumers: [AMQPConsumer] = []
 
     var reconnectDelay = AMQPConnectionLoop.initialReconnectDelay
     var nextAttempt = ContinuousClock.now
@@ -98,6 +100,7 @@ final class AMQPConnectionLoop: @unchecked Sendable {
             do {
                 try pumpPublishes(connection)
                 let frames = try readFrames(connection, limit: 4096)
+                finishStoppedConsumers()
                 if frames == 0 { waitForWork(connection) }
             } catch {
                 connectionLost(error)
@@ -204,6 +207,13 @@ final class AMQPConnectionLoop: @unchecked Sendable {
             logger.info("AMQP re-sending unconfirmed messages", metadata: ["amqp.count": "\(pendingPublishes)"])
         }
         for consumer in consumers.values.sorted(by: { $0.id < $1.id }) {
+            if consumer.isStopped {
+                // Cancelled before the connection dropped: it takes no more messages, and what it held went
+                // back to the queue with the old connection.
+                consumers[consumer.id] = nil
+                consumer.continuation.finish()
+                continue
+            }
             do {
                 try start(consumer)
             } catch let error as MessagingError {
@@ -265,6 +275,7 @@ final class AMQPConnectionLoop: @unchecked Sendable {
         }
         connection = nil
         socketFD = -1
+        finishStoppedConsumers()
     }
 
     // MARK: - Waiting

@@ -20,6 +20,11 @@ final class AMQPConsumer: @unchecked Sendable {
     var channel: UInt16 = 0
     var queueName = ""
     var acknowledger: AMQPAcknowledger?
+    /// The broker's tag for the consumer on its current channel.
+    var consumerTag = ""
+    /// Cancelled at the broker (`basic.cancel`) while its channel stays open for settling what it received;
+    /// never restarted.
+    var isStopped = false
     var partial: AMQPPartialMessage?
     /// Delivery tags below this one are all settled (tags count from 1 on each channel).
     var nextUnsettled: UInt64 = 1

@@ -1,0 +1,44 @@
+import Foundation
+import Shared
+import TestSupport
+import Testing
+
+@testable import Worker
+
+/// The broker of `scripts/services.sh` lets a delivery stay unacknowledged longer than any shard may run:
+/// past its `consumer_timeout` it would close the worker's channel and the shard would run a second time.
+@Suite(.enabled(if: TestServices.available, "needs RabbitMQ (make test)"))
+struct BrokerConsumerTimeoutTests {
+    /// The longest a shard may run: the ceiling of a job's `timeout` and of `worker.timeout` (7 days), plus
+    /// the default grace periods of its stop.
+    static let longestShardSeconds = 604_800 + 10 + 5
+
+    @Test func consumerTimeoutOutlastsTheLongestShard() throws {
+        let reply = try Self.servicesScript(["eval", "application:get_env(rabbit, consumer_timeout)."])
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        // `undefined`: no timeout at all.
+        guard reply != "undefined" else { return }
+        let milliseconds = try #require(Int(reply.replacing(#/^\{ok,(\d+)\}$/#) { $0.1 }), "unexpected reply: \(reply)")
+        #expect(milliseconds > Self.longestShardSeconds * 1000, "consumer_timeout is \(milliseconds) ms")
+        let defaults = try WorkerConfiguration(source: ConfigurationSource(values: [:]))
+        #expect(milliseconds > (defaults.timeout + Int(defaults.cancelGrace + defaults.killGrace)) * 1000)
+    }
+
+    /// Runs `scripts/services.sh` for the test broker and returns its standard output.
+    static func servicesScript(_ arguments: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = TestServices.repositoryRoot.appendingPathComponent("scripts/services.sh")
+        process.arguments = arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment["AMQP_PORT"] = String(URLComponents(string: TestServices.amqpURL)?.port ?? 5672)
+        environment["PG_PORT"] = String(URLComponents(string: TestServices.databaseURL)?.port ?? 5432)
+        process.environment = environment
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw TestFailure("scripts/services.sh \(arguments) exited with \(process.terminationStatus)") }
+        return String(decoding: data, as: UTF8.self)
+    }
+}
