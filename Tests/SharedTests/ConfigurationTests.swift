@@ -57,6 +57,6 @@ import Testing
     }
 
     @Test func passwordsAreRedacted() {
-        #expect(ConfigurationSource.redacted("amqp://user:secret@host/") == "amqp://user:***@host/")
+        #expect(URLRedaction.redact("amqp://user:secret@host/") == "amqp://user:***@host/")
     }
 }

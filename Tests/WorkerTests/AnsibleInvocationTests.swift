@@ -93,7 +93,7 @@ import Testing
     }
 
     @Test func repositoryURLsAreRedacted() {
-        #expect(RepositoryCache.redacted("https://user:token@git.example.com/x.git") == "https://user:***@git.example.com/x.git")
-        #expect(RepositoryCache.redacted("git@github.com:o/r.git") == "git@github.com:o/r.git")
+        #expect(URLRedaction.redact("https://user:token@git.example.com/x.git") == "https://user:***@git.example.com/x.git")
+        #expect(URLRedaction.redact("git@github.com:o/r.git") == "git@github.com:o/r.git")
     }
 }

@@ -158,16 +158,9 @@ public struct ConfigurationSource: Sendable {
     public func url(_ key: String, default defaultValue: String, schemes: Set<String>) throws -> URL {
         let text = raw(key) ?? defaultValue
         guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), schemes.contains(scheme), url.host != nil else {
-            throw ConfigurationError(key: key, message: "expected a \(schemes.sorted().joined(separator: " or ")) URL, got '\(Self.redacted(text))'")
+            throw ConfigurationError(key: key, message: "expected a \(schemes.sorted().joined(separator: " or ")) URL, got '\(URLRedaction.redact(text))'")
         }
         return url
-    }
-
-    /// The text with any password in a URL replaced, for messages.
-    public static func redacted(_ text: String) -> String {
-        guard var components = URLComponents(string: text), components.password != nil else { return text }
-        components.password = "***"
-        return components.string ?? "***"
     }
 }
 

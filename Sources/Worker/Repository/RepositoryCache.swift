@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Shared
 
 #if canImport(Glibc)
     import Glibc
@@ -58,7 +59,7 @@ struct RepositoryCache: Sendable {
         if !FileManager.default.fileExists(atPath: cache + "/HEAD") {
             let temporary = "\(cache).clone-\(UUID().uuidString)"
             defer { try? FileManager.default.removeItem(atPath: temporary) }
-            logger.info("cloning repository", metadata: ["repository": "\(Self.redacted(repository))"])
+            logger.info("cloning repository", metadata: ["repository": "\(URLRedaction.redact(repository))"])
             try await runGit(["clone", "--bare", "--quiet", repository, temporary], environment: environment, what: "clone", control: control)
             try? FileManager.default.removeItem(atPath: cache)
             try FileManager.default.moveItem(atPath: temporary, toPath: cache)
@@ -67,7 +68,7 @@ struct RepositoryCache: Sendable {
         let wanted = commit ?? ref ?? "HEAD"
         var resolved = try await resolve(wanted, cache: cache, environment: environment, control: control)
         if resolved == nil || commit == nil {
-            logger.info("fetching repository", metadata: ["repository": "\(Self.redacted(repository))"])
+            logger.info("fetching repository", metadata: ["repository": "\(URLRedaction.redact(repository))"])
             try await runGit(
                 ["--git-dir", cache, "fetch", "--quiet", "--prune", "--force", "origin", "+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*"],
                 environment: environment, what: "fetch", control: control)
@@ -112,7 +113,7 @@ struct RepositoryCache: Sendable {
         }
         guard output.status == .exited(0) else {
             let lines = output.text.split(separator: "\n").suffix(5).joined(separator: " / ")
-            throw RepositoryError.gitFailed(what, Self.redacted(lines.isEmpty ? "exit \(output.status.code)" : lines))
+            throw RepositoryError.gitFailed(what, URLRedaction.redact(lines.isEmpty ? "exit \(output.status.code)" : lines))
         }
         return output.text
     }
@@ -132,11 +133,6 @@ struct RepositoryCache: Sendable {
         let tail = repository.split(whereSeparator: { $0 == "/" || $0 == ":" }).last.map(String.init) ?? "repo"
         let safe = tail.replacingOccurrences(of: ".git", with: "").filter { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }
         return "\(safe.prefix(40))-\(digest).git"
-    }
-
-    /// The URL without any password, for logs and errors.
-    static func redacted(_ text: String) -> String {
-        text.replacing(#/://([^/@:\s]+):[^/@\s]+@/#) { match in "://\(match.1):***@" }
     }
 }
 

@@ -14,7 +14,7 @@ struct AMQPEndpoint: Sendable, Equatable {
         guard let components = URLComponents(url: url, resolvingAgainstBaseURL: false),
             let scheme = components.scheme?.lowercased(), scheme == "amqp" || scheme == "amqps"
         else {
-            throw MessagingError.broker("amqp.url: expected amqp:// or amqps://, got '\(ConfigurationSource.redacted(url.absoluteString))'")
+            throw MessagingError.broker("amqp.url: expected amqp:// or amqps://, got '\(URLRedaction.redact(url.absoluteString))'")
         }
         self.tls = scheme == "amqps"
         var host = components.host ?? ""
