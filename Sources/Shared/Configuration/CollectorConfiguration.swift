@@ -11,6 +11,12 @@ public struct CollectorConfiguration: Sendable {
     public var writers: Int
     /// `collector.subscriber_buffer`: messages a slow WebSocket subscriber may fall behind before it is dropped. Default 10000.
     public var subscriberBuffer: Int
+    /// `collector.token_recheck_ms`: how often a live progress session checks that its token is still valid
+    /// (not revoked); a revoked token's session is closed. Default 5000.
+    public var tokenRecheckMilliseconds: Int
+    /// `collector.live_prefetch`: live messages the collector holds unacknowledged at most; the broker keeps
+    /// the rest of a burst in the collector's live queue. Default 1000.
+    public var livePrefetch: Int
 
     public init(source: ConfigurationSource) throws {
         self.address = try source.address("ws_port", default: ListenAddress(host: "127.0.0.1", port: 5858))
@@ -18,5 +24,7 @@ public struct CollectorConfiguration: Sendable {
         self.batchIntervalMilliseconds = try source.int("collector.batch_interval_ms", default: 20, range: 1...60_000)
         self.writers = try source.int("collector.writers", default: 4, range: 1...64)
         self.subscriberBuffer = try source.int("collector.subscriber_buffer", default: 10_000, range: 10...10_000_000)
+        self.tokenRecheckMilliseconds = try source.int("collector.token_recheck_ms", default: 5000, range: 10...3_600_000)
+        self.livePrefetch = try source.int("collector.live_prefetch", default: 1000, range: 1...65_535)
     }
 }
