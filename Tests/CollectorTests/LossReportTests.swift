@@ -68,3 +68,26 @@ import Testing
         #expect(!BatchWriter.isPermanent(CancellationError()))
     }
 }
+
+@Suite struct DeadLetterKeyTests {
+    static func delivery(messageID: String?, routingKey: String, body: String) -> Delivery {
+        Delivery(
+            body: Array(body.utf8), messageID: messageID, exchange: Topology.deadLetterExchange, routingKey: routingKey, deliveryTag: 1,
+            deliveryCount: 0, redelivered: false, headers: [:], acknowledger: RecordingAcknowledger()
+        )
+    }
+
+    @Test func aMessageIsKeyedByItsIdOrItsBody() {
+        let job = UUID()
+        let named = DeadLetter(delivery: Self.delivery(messageID: "m1", routingKey: "x", body: "a"), jobUUID: nil, reason: "r")
+        #expect(named.key == "m1")
+        #expect(named.jobUUID == nil)
+        let anonymous = DeadLetter(
+            delivery: Self.delivery(messageID: nil, routingKey: "job.\(job.uuidString.lowercased()).worker", body: "a"), jobUUID: nil, reason: "r")
+        #expect(anonymous.key == "sha256:ca978112ca1bbdcafac231b39a23dc4da786eff8147c4e72b9807785afee48bb")
+        #expect(anonymous.jobUUID == job)
+        let event = DeadLetter(delivery: Self.delivery(messageID: "m1", routingKey: "x", body: "a"), jobUUID: job, eventID: "e7", reason: "r")
+        #expect(event.key == "m1#e7")
+        #expect(event.eventID == "e7")
+    }
+}
