@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Starts or stops a private RabbitMQ node and PostgreSQL cluster on loopback for local runs and tests.
 #   scripts/services.sh up|down|status|restart-rabbitmq|stop-rabbitmq|start-rabbitmq|stop-postgres|start-postgres
-#   scripts/services.sh add-vhost|delete-vhost|purge-queue NAME
+#   scripts/services.sh add-vhost|delete-vhost|purge-queue NAME, list-consumers VHOST
 #   scripts/services.sh eval EXPRESSION   (an Erlang expression on the RabbitMQ node, e.g. its settings)
 # Environment: PANSIBLE_STATE_DIR (default ./.pansible), AMQP_PORT (5672), PG_PORT (5432).
 # Re-running `up` on a running stack is a no-op.
@@ -110,6 +110,7 @@ case "${1:-}" in
         # A private virtual host (tests isolate their queues this way); guest gets every right on it.
         rmq_env; "$RMQ_SBIN/rabbitmqctl" -q -n "$NODE" add_vhost "$2" >/dev/null 2>&1 || true
         "$RMQ_SBIN/rabbitmqctl" -q -n "$NODE" set_permissions -p "$2" guest '.*' '.*' '.*' >/dev/null ;;
+    list-consumers) rmq_env; "$RMQ_SBIN/rabbitmqctl" -q -n "$NODE" list_consumers -p "$2" queue_name ack_required prefetch_count ;;
     purge-queue) rmq_env; "$RMQ_SBIN/rabbitmqctl" -q -n "$NODE" purge_queue "$2" >/dev/null ;;
     eval) rmq_env; "$RMQ_SBIN/rabbitmqctl" -q -n "$NODE" eval "$2" ;;
     delete-vhost) rmq_env; "$RMQ_SBIN/rabbitmqctl" -q -n "$NODE" delete_vhost "$2" >/dev/null 2>&1 || true ;;

@@ -28,7 +28,7 @@ func buildCollector(
     router.addProgressRoutes(
         hub: hub, store: ProgressStore(client: client, logger: logger),
         authenticator: TokenAuthenticator(adminToken: configuration.gateway.adminToken, client: client, logger: logger),
-        buffer: collector.subscriberBuffer
+        buffer: collector.subscriberBuffer, tokenRecheck: .milliseconds(collector.tokenRecheckMilliseconds), metrics: metrics
     )
     let onServerRunning = options.onServerRunning
     let app = Application(

@@ -69,22 +69,27 @@ import Testing
     @Test func aSupersededAttemptIsKeptButDoesNotCount() async throws {
         try await TestDatabase.with { client, _ in
             let store = PostgresEventStore(client: client, logger: TestDatabase.logger)
-            let failing = JobScenario(shards: [["a", "b"]], failingHosts: ["a"])
+            // Two shards, so the job is still running when shard 0's first attempt ends (a final status would stay).
+            let failing = JobScenario(shards: [["a", "b"], ["c"]], failingHosts: ["a"])
             var fixed = failing
             fixed.failingHosts = []
             try await TestDatabase.insertJob(failing.jobUUID, client: client)
             let first = failing.run(shard: 0, attempt: 1)
             let second = fixed.run(shard: 0, attempt: 2)
+            let other = fixed.run(shard: 1)
             // The first attempt's recap is written, then the retry's; then a late copy of the first attempt's end.
             _ = try await Self.write([failing.split] + first, to: store)
             #expect(try await TestDatabase.summaries(client, job: failing.jobUUID)["a"]?.failures == 1)
+            #expect(try await TestDatabase.jobStatus(client, job: failing.jobUUID).status == "running")
             _ = try await Self.write(second, to: store)
             _ = try await Self.write(Array(first.suffix(1)), to: store)
+            _ = try await Self.write(other, to: store)
             let summaries = try await TestDatabase.summaries(client, job: failing.jobUUID)
             #expect(summaries["a"] == fixed.stats(shard: 0)["a"])
             #expect(try await TestDatabase.jobStatus(client, job: failing.jobUUID).status == "successful")
             let counts = try await TestDatabase.count(client, job: failing.jobUUID)
-            #expect(counts.events == 1 + first.reduce(0) { $0 + $1.events.count } + second.reduce(0) { $0 + $1.events.count })
+            let runs = first + second + other
+            #expect(counts.events == 1 + runs.reduce(0) { $0 + $1.events.count })
             let shards = try await TestDatabase.shards(client, job: failing.jobUUID)
             #expect(shards.first?.attempts == 2)
         }

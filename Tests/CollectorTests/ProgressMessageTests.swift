@@ -62,3 +62,21 @@ import Testing
         #expect(try JSONDecoder().decode(String.self, from: Data(out)) == value)
     }
 }
+
+@Suite struct ProgressControlMessageTests {
+    @Test(arguments: ["job_finished", "lagging", "token_revoked"])
+    func everyMessageCarriesTheSeedKeys(type: String) throws {
+        let job = UUID()
+        let value: JSONValue =
+            switch type {
+            case "job_finished": ProgressMessage.jobFinished(jobUUID: job, status: .successful, reason: nil, recap: [:])
+            case "lagging": ProgressMessage.lagging(jobUUID: job, buffer: 10)
+            default: ProgressMessage.tokenRevoked(jobUUID: job)
+            }
+        let text = ProgressMessage.text(value)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+        #expect(object["type"] as? String == type)
+        #expect(object["_pansible_job"] as? String == job.uuidString.lowercased())
+        #expect(object["_pansible_task"] is NSNull, "\(text)")
+    }
+}

@@ -18,6 +18,11 @@ import Testing
         #expect(last["type"] as? String == "job_finished", "\(who)")
         #expect(last["status"] as? String == status, "\(who)")
         #expect(Set((last["recap"] as? [String: Any])?.keys ?? [:].keys) == hosts, "\(who)")
+        // Every message names its job and task (null outside a run) and has a type.
+        for message in messages {
+            #expect(message["_pansible_job"] is String && message["type"] is String, "\(who): \(message)")
+            #expect(message.keys.contains("_pansible_task"), "\(who): \(message["type"] ?? "?") lacks _pansible_task")
+        }
         let events = messages.dropLast()
         let received = events.compactMap { $0["id"] as? String }
         #expect(received.count == ids.count, "\(who): \(received.count) events for \(ids.count)")

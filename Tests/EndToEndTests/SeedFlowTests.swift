@@ -103,6 +103,11 @@ struct SeedFlowTests {
         #expect(
             Set(expected.keys) == ["localhost", "foo.example3.com", "foo.example4.com", "foo.example5.com", "one.example.com", "two.example.com"])
 
+        // The job shows the commit its split pinned, and that nothing was dead-lettered.
+        let job = try await stack.api("GET", "/api/v1/job/\(uuid)")
+        #expect((job.object["playbook_commit"] as? String)?.count == 40, "\(job.text)")
+        #expect(job.object["dead_letters"] as? Int == 0, "\(job.text)")
+
         // The seed's result shape, every host once.
         let result = try await stack.api("GET", "/api/v1/job/result/\(uuid)")
         #expect(result.status == 200)
@@ -132,6 +137,7 @@ struct SeedFlowTests {
         }
         let final = try #require(messages.last)
         #expect(final["type"] as? String == "job_finished")
+        #expect(final["_pansible_job"] as? String == uuid && final["_pansible_task"] is NSNull)
         #expect(Set((final["recap"] as? [String: Any])?.keys ?? [:].keys) == Set(expected.keys))
     }
 

@@ -1,11 +1,11 @@
-import Crypto
 import Foundation
 import Logging
 import NIOCore
 import PostgresNIO
+import Shared
 
-/// Checks bearer tokens: the configured admin token, or an API token whose SHA-256 is in `api_tokens` and
-/// not revoked.
+/// Checks bearer tokens (`TokenCheck`): the configured admin token, or an API token whose SHA-256 is in
+/// `api_tokens` and not revoked. Progress sessions ask again while they run, so a revoked token's session ends.
 struct TokenAuthenticator: Sendable {
     let adminToken: String?
     let client: PostgresClient
@@ -13,22 +13,15 @@ struct TokenAuthenticator: Sendable {
 
     func isValid(_ token: String) async throws -> Bool {
         guard !token.isEmpty else { return false }
-        if let adminToken, Self.constantTimeEqual(Array(adminToken.utf8), Array(token.utf8)) {
+        if TokenCheck.isAdmin(token, adminToken: adminToken) {
             return true
         }
-        let hash = ByteBuffer(bytes: SHA256.hash(data: Array(token.utf8)))
-        let rows = try await client.query(
-            "SELECT 1 FROM api_tokens WHERE token_hash = \(hash) AND revoked_at IS NULL",
-            logger: logger
-        )
-        for try await _ in rows.decode(Int.self) { return true }
-        return false
-    }
-
-    static func constantTimeEqual(_ left: [UInt8], _ right: [UInt8]) -> Bool {
-        guard left.count == right.count else { return false }
-        var difference: UInt8 = 0
-        for index in left.indices { difference |= left[index] ^ right[index] }
-        return difference == 0
+        let hash = ByteBuffer(bytes: TokenCheck.digest(token))
+        let logger = self.logger
+        return try await client.withWatchedConnection { connection in
+            let rows = try await connection.query("SELECT 1 FROM api_tokens WHERE token_hash = \(hash) AND revoked_at IS NULL", logger: logger)
+            for try await _ in rows.decode(Int.self) { return true }
+            return false
+        }
     }
 }

@@ -67,7 +67,9 @@ struct BenchLiveCommand: AsyncParsableCommand {
         var options = CollectorOptions()
         options.onServerRunning = { bound in port.withLockedValue { $0 = bound } }
         let group = try buildCollector(
-            configuration: configuration, logger: logger, messaging: try CollectorMessaging.amqp(configuration: configuration.amqp, logger: logger),
+            configuration: configuration, logger: logger,
+            messaging: try CollectorMessaging.amqp(
+                configuration: configuration.amqp, livePrefetch: configuration.collector.livePrefetch, logger: logger),
             registry: PrometheusCollectorRegistry(), options: options)
         let publisher = try AMQPClient(configuration: configuration.amqp, connectionName: "pansible-bench-publisher", logger: logger)
         let broker = try AMQPClient(configuration: configuration.amqp, connectionName: "pansible-bench-consumer", logger: logger)

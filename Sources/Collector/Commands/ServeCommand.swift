@@ -22,7 +22,8 @@ struct ServeCommand: AsyncParsableCommand {
         logger.logLevel = configuration.logLevel
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
-        let messaging = try CollectorMessaging.amqp(configuration: configuration.amqp, logger: logger)
+        let messaging = try CollectorMessaging.amqp(
+            configuration: configuration.amqp, livePrefetch: configuration.collector.livePrefetch, logger: logger)
         let group = try buildCollector(configuration: configuration, logger: logger, messaging: messaging, registry: registry)
         try await group.run()
     }

@@ -32,6 +32,7 @@ enum JobFold {
 
         var shards: [ShardState] = []
         var outcomes: [RunOutcome] = []
+        var lostShards: Set<Int> = []
         for index in indices.sorted() {
             let shardEvents = events.filter { $0.shardIndex == index }
             let shardRuns = (runsByShard[index] ?? [:]).values.sorted {
@@ -41,6 +42,8 @@ enum JobFold {
             var statsByRun: [UUID: [String: HostStats]] = [:]
             var startByRun: [UUID: Date] = [:]
             var runlessTerminal: StateEvent?
+            var lossByRun: [UUID: StateEvent] = [:]
+            var runlessLoss: StateEvent?
             for event in shardEvents {
                 switch event.type {
                 case PipelineEventType.shardStarted:
@@ -49,13 +52,25 @@ enum JobFold {
                     if let runID = event.runID, statsByRun[runID] == nil { statsByRun[runID] = HostStats.perHost(event.data?["stats"]) }
                 default:
                     guard event.isTerminal else { continue }
-                    if let runID = event.runID {
+                    if event.isLossReport {
+                        if let runID = event.runID {
+                            if lossByRun[runID] == nil { lossByRun[runID] = event }
+                        } else if runlessLoss == nil {
+                            runlessLoss = event
+                        }
+                        lostShards.insert(index)
+                    } else if let runID = event.runID {
                         if terminalByRun[runID] == nil { terminalByRun[runID] = event }
                     } else if runlessTerminal == nil {
                         runlessTerminal = event
                     }
                 }
             }
+            // A run's own end decides it; a report of lost events only ends a run (or shard) that cannot report.
+            for (runID, loss) in lossByRun where terminalByRun[runID] == nil {
+                terminalByRun[runID] = loss
+            }
+            if runlessTerminal == nil { runlessTerminal = runlessLoss }
             for run in shardRuns {
                 guard let terminal = terminalByRun[run.runID] else { continue }
                 let ending = ending(of: terminal, recap: statsByRun[run.runID])
@@ -89,11 +104,15 @@ enum JobFold {
             } else if current != nil {
                 state.status = .running
             }
+            if state.reason == nil, lostShards.contains(index) {
+                state.reason = StateEvent.eventsLostReason
+            }
             shards.append(state)
         }
 
         var result = JobFoldResult(
-            status: .running, reason: nil, shardCount: split?.shardCount, hostCount: split?.hostCount, shards: shards, runs: outcomes
+            status: .running, reason: nil, shardCount: split?.shardCount, hostCount: split?.hostCount,
+            commit: events.first { $0.type == PipelineEventType.jobSplit }?.data?["commit"]?.stringValue, shards: shards, runs: outcomes
         )
         if let failure {
             result.status = .error
@@ -115,6 +134,11 @@ enum JobFold {
                     result.status = .successful
                 }
             }
+        }
+        if result.reason == nil, let lost = lostShards.min() {
+            // The shard reported its end, but some of its events were lost: the job says so (unless it was
+            // final already; the shard's reason says it then).
+            result.reason = "shard \(lost): \(StateEvent.eventsLostReason)"
         }
         return result
     }

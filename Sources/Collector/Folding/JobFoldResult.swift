@@ -8,6 +8,8 @@ struct JobFoldResult: Sendable, Equatable {
     var reason: String?
     var shardCount: Int?
     var hostCount: Int?
+    /// The playbook commit the split pinned (`job_split.data.commit`).
+    var commit: String?
     var shards: [ShardState]
     var runs: [RunOutcome]
 

@@ -23,6 +23,15 @@ struct StateEvent: Sendable, Equatable {
     var isTerminal: Bool {
         type == PipelineEventType.shardFinished || type == PipelineEventType.shardError || type == PipelineEventType.shardCanceled
     }
+
+    /// The reason of a lost-events report; the job's status reason repeats it.
+    static let eventsLostReason = "events lost: dead-lettered"
+
+    /// A `shard_error` the collector recorded because events of the run were lost (dead-lettered): it ends the
+    /// run only when the run's own end is not stored.
+    var isLossReport: Bool {
+        type == PipelineEventType.shardError && data?["events_lost"]?.boolValue == true
+    }
 }
 
 /// One attempt of a shard on a worker, as recorded in `shard_runs`.

@@ -8,6 +8,8 @@ struct CollectorMetrics: Sendable {
     let writeRetries: Counter
     let poisonMessages: Counter
     let deadLetters: Counter
+    let eventsIsolated: Counter
+    let revokedSessions: Counter
     let subscribers: Gauge
     let laggingSubscribers: Counter
 
@@ -23,6 +25,8 @@ struct CollectorMetrics: Sendable {
         writeRetries = counter("write_retries", "Write transactions retried after a database failure.")
         poisonMessages = counter("poison_messages", "Event messages that could not be decoded or stored, dead-lettered.")
         deadLetters = counter("dead_letters", "Messages read from the dead-letter queue.")
+        eventsIsolated = counter("events_isolated", "Events the database refused, kept in dead_letters and reported on their job.")
+        revokedSessions = counter("revoked_sessions", "Progress subscribers disconnected because their token was revoked.")
         laggingSubscribers = counter("lagging_subscribers", "Subscribers disconnected for falling too far behind.")
         subscribers = registry.makeGauge(
             descriptor: MetricNameDescriptor(

@@ -4,27 +4,43 @@ import NIOConcurrencyHelpers
 import Shared
 
 /// The live queue on the broker: an exclusive, auto-deleted queue of this collector, bound to
-/// `pansible.events` with `job.<uuid>.#` for each watched job. Messages are auto-acked: live delivery is best
-/// effort by design, the stored events are the record (a subscriber that misses one gets it at the end from
-/// the table).
+/// `pansible.events` with `job.<uuid>.#` for each watched job.
+///
+/// Messages are acknowledged once the fan-out has handed them to the subscribers, with at most `prefetch`
+/// unacknowledged: a burst waits in the broker's queue, not in this process. Live delivery is best effort by
+/// design (the stored events are the record), so a message is never redelivered on purpose; should the
+/// connection drop, the queue is re-created and the subscribers get what they missed from the table at the end.
 final class AMQPLiveEventSource: LiveEventSource {
     private let subscriber: any MessageSubscribing
+    private let prefetch: Int
     private let logger: Logger
     private let subscription = NIOLockedValueBox<Subscription?>(nil)
 
-    init(subscriber: any MessageSubscribing, logger: Logger) {
+    init(subscriber: any MessageSubscribing, prefetch: Int, logger: Logger) {
         self.subscriber = subscriber
+        self.prefetch = prefetch
         self.logger = logger
     }
 
-    func messages() async throws -> AsyncThrowingStream<[UInt8], any Error> {
-        let subscription = try await subscriber.subscribe(exchange: Topology.eventsExchange, bindingKeys: [], autoAck: true, prefetch: 0)
+    func messages() async throws -> AsyncThrowingStream<LiveMessage, any Error> {
+        let subscription = try await subscriber.subscribe(exchange: Topology.eventsExchange, bindingKeys: [], autoAck: false, prefetch: prefetch)
         self.subscription.withLockedValue { $0 = subscription }
-        let (stream, continuation) = AsyncThrowingStream.makeStream(of: [UInt8].self)
+        // Unbounded here, but never holds more than `prefetch`: the broker sends no more until some are acked.
+        let (stream, continuation) = AsyncThrowingStream.makeStream(of: LiveMessage.self)
+        let logger = self.logger
         let task = Task {
             do {
                 for try await delivery in subscription.deliveries {
-                    continuation.yield(delivery.body)
+                    continuation.yield(
+                        LiveMessage(body: delivery.body) {
+                            do {
+                                try await delivery.ack()
+                            } catch {
+                                // The channel is gone; its unacknowledged messages went with the old queue.
+                                logger.debug("could not ack a live message", metadata: ["error": "\(error)"])
+                            }
+                        }
+                    )
                 }
                 continuation.finish()
             } catch {

@@ -88,7 +88,7 @@ actor ProgressHub {
     var watchedJobs: [UUID] { Array(subscribers.keys) }
 
     private func lagged(_ subscription: ProgressSubscription) {
-        guard subscription.isLagging else { return }
+        guard subscription.takeLagNotice() else { return }
         metrics.laggingSubscribers.increment()
         logger.notice("progress subscriber fell behind; disconnecting it", metadata: ["job.uuid": "\(subscription.jobUUID)"])
     }

@@ -7,9 +7,11 @@ import Shared
 /// "result": {...}, "counter": 7, "task": ..., "play": ..., "timestamp": ..., "shard": 0, "id": <event id>,
 /// "event": "runner_on_ok"}`. `type` is the seed's short name for host results (`ok`, `failed`,
 /// `unreachable`, `skipped`) and the event type otherwise. Pipeline events carry their `data`.
-/// The last message: `{"type": "job_finished", "_pansible_job": ..., "status": ..., "reason": ...,
-/// "recap": {host: {ok, changed, failures, unreachable, skipped, rescued, ignored}}}`.
-/// A subscriber that falls behind gets `{"type": "lagging", ...}` before the server closes the socket.
+/// The last message: `{"type": "job_finished", "_pansible_job": ..., "_pansible_task": null, "status": ...,
+/// "reason": ..., "recap": {host: {ok, changed, failures, unreachable, skipped, rescued, ignored}}}`.
+/// A subscriber that falls behind gets `{"type": "lagging", ...}`, one whose token was revoked
+/// `{"type": "token_revoked", ...}`, before the server closes the socket. Every message carries
+/// `_pansible_job`, `_pansible_task` and `type`.
 enum ProgressMessage {
     static func type(for eventType: String) -> String {
         switch eventType {
@@ -88,6 +90,7 @@ enum ProgressMessage {
         .object([
             "type": .string("job_finished"),
             "_pansible_job": .string(jobUUID.uuidString.lowercased()),
+            "_pansible_task": .null,
             "status": .string(status.rawValue),
             "reason": reason.map(JSONValue.string) ?? .null,
             "recap": .object(recap.mapValues(\.json)),
@@ -98,7 +101,18 @@ enum ProgressMessage {
         .object([
             "type": .string("lagging"),
             "_pansible_job": .string(jobUUID.uuidString.lowercased()),
+            "_pansible_task": .null,
             "message": .string("more than \(buffer) messages behind; reconnect to replay from the start"),
+        ])
+    }
+
+    /// Sent before the server closes a session whose token was revoked.
+    static func tokenRevoked(jobUUID: UUID) -> JSONValue {
+        .object([
+            "type": .string("token_revoked"),
+            "_pansible_job": .string(jobUUID.uuidString.lowercased()),
+            "_pansible_task": .null,
+            "message": .string("the token of this session was revoked"),
         ])
     }
 

@@ -6,9 +6,13 @@ import Shared
 /// job's final status.
 ///
 /// The seam has no gap: the live binding is in place before stored events are read, live events that arrive
-/// meanwhile wait in the subscription, and events already sent are skipped by id. Because another collector
-/// may commit an event after this session read the table, the final status is sent only after a last pass
-/// over the stored ids sends anything still missing.
+/// meanwhile wait in the subscription, and events already sent are skipped (`SentEvents`, by run and counter,
+/// so the record stays small however long the job). Because another collector may commit an event after this
+/// session read the table, the final status is sent only after a last pass over the stored events, page by
+/// page, sends anything still missing.
+///
+/// A subscriber that falls more than `buffer` messages behind is told (`lagging`) and the session ends at
+/// once, even while a write to its socket is stuck.
 struct ProgressSession: Sendable {
     let jobUUID: UUID
     let hub: ProgressHub
@@ -19,41 +23,82 @@ struct ProgressSession: Sendable {
     let send: @Sendable (String) async throws -> Void
 
     static let pageSize = 1000
+    /// How long the `lagging` message may take to reach a subscriber that stopped reading.
+    static let laggingNoticeTimeout: Duration = .seconds(2)
 
+    /// How a session ended.
+    enum End: Sendable, Equatable {
+        /// `job_finished` was sent.
+        case finished
+        /// The subscriber fell behind and was told.
+        case lagging
+    }
+
+    /// What this session has sent so far; lives in the streaming task.
     private final class State {
-        var sent = Set<String>()
+        var sent = SentEvents()
         var lastSeq: Int64 = 0
     }
 
-    func run() async throws {
+    private enum Step: Sendable {
+        case streamed(End)
+        case lagged
+        case watchEnded
+    }
+
+    func run() async throws -> End {
         let subscription = try await hub.subscribe(jobUUID: jobUUID)
         do {
-            try await stream(subscription)
+            let end = try await withThrowingTaskGroup(of: Step.self) { group in
+                group.addTask { .streamed(try await stream(subscription)) }
+                group.addTask {
+                    for await _ in subscription.lagged { return .lagged }
+                    return .watchEnded
+                }
+                while let step = try await group.next() {
+                    switch step {
+                    case .watchEnded: continue
+                    case .streamed(let end):
+                        group.cancelAll()
+                        return end
+                    case .lagged:
+                        group.cancelAll()
+                        return End.lagging
+                    }
+                }
+                return End.finished
+            }
+            await hub.unsubscribe(subscription)
+            if end == .lagging {
+                logger.notice("progress subscriber fell behind; telling it and closing", metadata: ["job.uuid": "\(jobUUID)"])
+                let text = ProgressMessage.text(ProgressMessage.lagging(jobUUID: jobUUID, buffer: buffer))
+                let send = self.send
+                try? await AbandonableTask.run({ try await send(text) }, timeout: Self.laggingNoticeTimeout) { CancellationError() }
+            }
+            return end
         } catch {
             await hub.unsubscribe(subscription)
             throw error
         }
-        await hub.unsubscribe(subscription)
     }
 
-    private func stream(_ subscription: ProgressSubscription) async throws {
+    private func stream(_ subscription: ProgressSubscription) async throws -> End {
         let state = State()
         try await sendStored(after: state)
-        if try await finishIfDone(state) { return }
+        if try await finishIfDone(state) { return .finished }
         for await signal in subscription.signals {
             if subscription.isLagging { break }
             switch signal {
             case .event(let event):
-                if state.sent.insert(event.id).inserted {
+                if state.sent.insert(id: event.id, runID: event.runID, counter: event.counter) {
                     try await send(event.text)
                 }
             case .checkStatus:
-                if try await finishIfDone(state) { return }
+                if try await finishIfDone(state) { return .finished }
             }
         }
-        if subscription.isLagging {
-            try await send(ProgressMessage.text(ProgressMessage.lagging(jobUUID: jobUUID, buffer: buffer)))
-        }
+        try Task.checkCancellation()
+        return subscription.isLagging ? .lagging : .finished
     }
 
     private func sendStored(after state: State) async throws {
@@ -61,7 +106,7 @@ struct ProgressSession: Sendable {
             let page = try await store.events(jobUUID: jobUUID, after: state.lastSeq, limit: Self.pageSize)
             for event in page {
                 state.lastSeq = event.seq
-                if state.sent.insert(event.id).inserted {
+                if state.sent.insert(id: event.id, runID: event.runID, counter: event.counter) {
                     try await send(event.text)
                 }
             }
@@ -73,15 +118,27 @@ struct ProgressSession: Sendable {
     private func finishIfDone(_ state: State) async throws -> Bool {
         guard let (status, reason) = try await store.status(jobUUID: jobUUID), status.isFinished else { return false }
         try await sendStored(after: state)
-        let missing = try await store.eventIDs(jobUUID: jobUUID).filter { !state.sent.contains($0) }
-        if !missing.isEmpty {
-            for event in try await store.events(jobUUID: jobUUID, ids: missing) where state.sent.insert(event.id).inserted {
-                try await send(event.text)
+        // Events committed after this session read past them (another collector's commit) are found by
+        // walking the job's keys once more, a page at a time.
+        var seq: Int64 = 0
+        while true {
+            let keys = try await store.keys(jobUUID: jobUUID, after: seq, limit: Self.pageSize)
+            let missing = keys.filter { !state.sent.contains(id: $0.id, runID: $0.runID, counter: $0.counter) }.map(\.id)
+            if !missing.isEmpty {
+                for event in try await store.events(jobUUID: jobUUID, ids: missing)
+                where state.sent.insert(id: event.id, runID: event.runID, counter: event.counter) {
+                    try await send(event.text)
+                }
             }
+            guard keys.count == Self.pageSize, let last = keys.last else { break }
+            seq = last.seq
         }
         let recap = try await store.recap(jobUUID: jobUUID)
         try await send(ProgressMessage.text(ProgressMessage.jobFinished(jobUUID: jobUUID, status: status, reason: reason, recap: recap)))
-        logger.debug("progress stream finished", metadata: ["job.uuid": "\(jobUUID)", "events.sent": "\(state.sent.count)"])
+        logger.debug(
+            "progress stream finished",
+            metadata: ["job.uuid": "\(jobUUID)", "events.sent": "\(state.sent.count)", "session.sent_footprint": "\(state.sent.footprint)"]
+        )
         return true
     }
 }

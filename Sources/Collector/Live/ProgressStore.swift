@@ -13,7 +13,17 @@ struct ProgressStore: Sendable {
     struct StoredEvent: Sendable {
         var seq: Int64
         var id: String
+        var runID: UUID?
+        var counter: Int?
         var text: String
+    }
+
+    /// What identifies a stored event, without its payload.
+    struct StoredKey: Sendable {
+        var seq: Int64
+        var id: String
+        var runID: UUID?
+        var counter: Int?
     }
 
     /// Events of the job after `seq`, in order, rendered as progress messages.
@@ -44,13 +54,21 @@ struct ProgressStore: Sendable {
         }
     }
 
-    /// Every stored event id of the job.
-    func eventIDs(jobUUID: UUID) async throws -> [String] {
+    /// The ids, runs and counters of the job's events after `seq`, in order.
+    func keys(jobUUID: UUID, after seq: Int64, limit: Int) async throws -> [StoredKey] {
         try await read { connection, logger in
-            var ids: [String] = []
-            let rows = try await connection.query("SELECT event_id FROM events WHERE job_uuid = \(jobUUID)", logger: logger)
-            for try await id in rows.decode(String.self) { ids.append(id) }
-            return ids
+            var keys: [StoredKey] = []
+            let rows = try await connection.query(
+                """
+                SELECT seq, event_id, run_id, counter FROM events
+                WHERE job_uuid = \(jobUUID) AND seq > \(seq) ORDER BY seq LIMIT \(limit)
+                """,
+                logger: logger
+            )
+            for try await (seq, id, runID, counter) in rows.decode((Int64, String, UUID?, Int?).self) {
+                keys.append(StoredKey(seq: seq, id: id, runID: runID, counter: counter))
+            }
+            return keys
         }
     }
 
@@ -100,7 +118,7 @@ struct ProgressStore: Sendable {
             var reader = JSONReader(json)
             guard let event = try? ScannedEvent(reading: &reader, index: 0) else { continue }
             let text = ProgressMessage.text(of: event, in: json, jobUUID: jobUUID, shardIndex: shardIndex, runID: runID)
-            events.append(StoredEvent(seq: seq, id: id, text: text))
+            events.append(StoredEvent(seq: seq, id: id, runID: runID, counter: event.counter, text: text))
         }
         return events
     }

@@ -4,13 +4,17 @@ import NIOConcurrencyHelpers
 /// A live event, already rendered as its progress message.
 struct LiveEvent: Sendable {
     var id: String
+    /// The run and Ansible's counter in it, which identify the event for `SentEvents`.
+    var runID: UUID?
+    var counter: Int?
     var text: String
 }
 
 /// One WebSocket subscriber's bounded queue of live signals.
 ///
 /// The hub only ever appends (never waits), so a slow subscriber cannot slow ingestion or the others; when
-/// the queue is full the subscription is marked lagging and ends.
+/// the queue is full the subscription is marked lagging and ends, and `lagged` tells the session at once,
+/// even while it is stuck writing to a socket nobody reads.
 final class ProgressSubscription: Sendable {
     enum Signal: Sendable {
         case event(LiveEvent)
@@ -21,15 +25,29 @@ final class ProgressSubscription: Sendable {
     let id = UUID()
     let jobUUID: UUID
     let signals: AsyncStream<Signal>
+    /// Yields once when the subscription falls behind; finishes with the subscription.
+    let lagged: AsyncStream<Void>
     private let continuation: AsyncStream<Signal>.Continuation
+    private let laggedContinuation: AsyncStream<Void>.Continuation
     private let laggingState = NIOLockedValueBox(false)
+    private let lagNoticed = NIOLockedValueBox(false)
 
     init(jobUUID: UUID, buffer: Int) {
         self.jobUUID = jobUUID
         (signals, continuation) = AsyncStream.makeStream(of: Signal.self, bufferingPolicy: .bufferingOldest(buffer))
+        (lagged, laggedContinuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingOldest(1))
     }
 
     var isLagging: Bool { laggingState.withLockedValue { $0 } }
+
+    /// True the first time it is asked after the subscription fell behind, so it is counted once.
+    func takeLagNotice() -> Bool {
+        guard isLagging else { return false }
+        return lagNoticed.withLockedValue { noticed in
+            defer { noticed = true }
+            return !noticed
+        }
+    }
 
     /// Appends a signal; returns false when the subscriber fell too far behind (it is then finished).
     @discardableResult
@@ -38,6 +56,8 @@ final class ProgressSubscription: Sendable {
         case .dropped:
             laggingState.withLockedValue { $0 = true }
             continuation.finish()
+            laggedContinuation.yield()
+            laggedContinuation.finish()
             return false
         case .terminated:
             return false
@@ -50,5 +70,6 @@ final class ProgressSubscription: Sendable {
 
     func finish() {
         continuation.finish()
+        laggedContinuation.finish()
     }
 }

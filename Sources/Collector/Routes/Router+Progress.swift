@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdWebSocket
 import Logging
+import NIOWebSocket
 import Shared
 
 extension Router where Context == BasicWebSocketRequestContext {
@@ -9,8 +10,14 @@ extension Router where Context == BasicWebSocketRequestContext {
     /// then `job_finished`, after which the server closes the socket.
     ///
     /// The token comes from `Authorization: Bearer …` or, since browsers cannot set headers on WebSockets,
-    /// from the `token` query parameter.
-    func addProgressRoutes(hub: ProgressHub, store: ProgressStore, authenticator: TokenAuthenticator, buffer: Int) {
+    /// from the `token` query parameter. It is checked again every `tokenRecheck` while the session lasts:
+    /// once revoked, the subscriber gets `{"type": "token_revoked"}` and the socket is closed with 1008
+    /// (policy violation, reason "token revoked"). A subscriber that fell behind gets `lagging` and a close
+    /// with 1013 (try again later, reason "lagging").
+    func addProgressRoutes(
+        hub: ProgressHub, store: ProgressStore, authenticator: TokenAuthenticator, buffer: Int, tokenRecheck: Duration,
+        metrics: CollectorMetrics
+    ) {
         ws("/api/v1/job/progress/{uuid}") { request, context in
             guard let text = context.parameters.get("uuid"), let jobUUID = UUID(uuidString: text) else {
                 throw HTTPError(.badRequest, message: "the job uuid is not a valid UUID")
@@ -26,24 +33,68 @@ extension Router where Context == BasicWebSocketRequestContext {
             }
             return .upgrade([:])
         } onUpgrade: { inbound, outbound, context in
-            guard let jobUUID = context.requestContext.parameters.get("uuid").flatMap(UUID.init(uuidString:)) else { return }
-            var logger = context.logger
-            logger[metadataKey: "job.uuid"] = "\(jobUUID)"
+            let request = context.request
+            guard let jobUUID = context.requestContext.parameters.get("uuid").flatMap(UUID.init(uuidString:)),
+                let token = Self.token(of: request)
+            else { return }
+            let logger = {
+                var logger = context.logger
+                logger[metadataKey: "job.uuid"] = "\(jobUUID)"
+                return logger
+            }()
             let session = ProgressSession(jobUUID: jobUUID, hub: hub, store: store, buffer: buffer, logger: logger) { text in
                 try await outbound.write(.text(text))
             }
-            try await withThrowingTaskGroup(of: Void.self) { group in
+            let end = try await withThrowingTaskGroup(of: SessionEnd.self) { group in
                 // The client closing the socket ends the session.
                 group.addTask {
                     for try await _ in inbound {}
+                    return .client
                 }
                 group.addTask {
-                    try await session.run()
+                    switch try await session.run() {
+                    case .finished: return .finished
+                    case .lagging: return .lagging
+                    }
                 }
-                try await group.next()
+                group.addTask {
+                    try await Self.waitForRevocation(of: token, authenticator: authenticator, every: tokenRecheck, logger: logger)
+                    return .revoked
+                }
+                let end = try await group.next() ?? .client
                 group.cancelAll()
+                return end
+            }
+            switch end {
+            case .client, .finished:
+                return
+            case .lagging:
+                await Self.close(outbound, code: .unknown(1013), reason: "lagging")
+            case .revoked:
+                metrics.revokedSessions.increment()
+                logger.notice("progress subscriber's token was revoked; closing the session")
+                let text = ProgressMessage.text(ProgressMessage.tokenRevoked(jobUUID: jobUUID))
+                try? await AbandonableTask.run({ try await outbound.write(.text(text)) }, timeout: .seconds(2)) { CancellationError() }
+                await Self.close(outbound, code: .policyViolation, reason: "token revoked")
             }
         }
+    }
+
+    /// Returns once the token is no longer valid (revoked); a failed check (database away) is tried again later.
+    static func waitForRevocation(of token: String, authenticator: TokenAuthenticator, every interval: Duration, logger: Logger) async throws {
+        while true {
+            try await Task.sleep(for: interval)
+            do {
+                if try await !authenticator.isValid(token) { return }
+            } catch {
+                logger.debug("could not check a progress subscriber's token; checking again later", metadata: ["error": "\(error)"])
+            }
+        }
+    }
+
+    /// Sends a close frame, waiting a bounded time for a peer that no longer reads.
+    static func close(_ outbound: WebSocketOutboundWriter, code: WebSocketErrorCode, reason: String) async {
+        try? await AbandonableTask.run({ try await outbound.close(code, reason: reason) }, timeout: .seconds(2)) { CancellationError() }
     }
 
     static func token(of request: Request) -> String? {
@@ -53,4 +104,9 @@ extension Router where Context == BasicWebSocketRequestContext {
         }
         return request.uri.queryParameters.get("token")
     }
+}
+
+/// Why a progress WebSocket ended.
+enum SessionEnd: Sendable {
+    case client, finished, lagging, revoked
 }

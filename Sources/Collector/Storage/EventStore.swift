@@ -4,7 +4,14 @@ import Shared
 /// Where the collector writes event batches. One call is one transaction: the events are inserted (a
 /// duplicate is skipped), the jobs they touch are folded, and only then does the call return.
 protocol EventStore: Sendable {
-    func write(_ batches: [IncomingBatch]) async throws -> WriteOutcome
+    /// Also records `deadLetters` (each once, by key) in the same transaction.
+    func write(_ batches: [IncomingBatch], deadLetters: [DeadLetter]) async throws -> WriteOutcome
+}
+
+extension EventStore {
+    func write(_ batches: [IncomingBatch]) async throws -> WriteOutcome {
+        try await write(batches, deadLetters: [])
+    }
 }
 
 /// What one write did.

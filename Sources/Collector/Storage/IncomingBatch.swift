@@ -16,6 +16,14 @@ struct IncomingBatch: Sendable {
     var firstTimestamp: String?
     /// One `COPY` text row per event (`columns`), in the batch's order.
     var copyRows: [UInt8]
+    /// Each event's id, type and where its row ends in `copyRows`, so a refused batch can be written event by event.
+    var rows: [Row] = []
+
+    struct Row: Sendable, Equatable {
+        var eventID: String
+        var type: String
+        var end: Int
+    }
 
     /// The `events` columns `copyRows` fills, in order.
     static let columns = [
@@ -33,17 +41,19 @@ struct IncomingBatch: Sendable {
             hasStateEvent: scanned.events.contains { StateEvent.isStateType($0.type) }, firstTimestamp: scanned.events.first?.timestamp,
             copyRows: []
         )
-        batch.copyRows = batch.render(scanned.events, body: body)
+        (batch.copyRows, batch.rows) = batch.render(scanned.events, body: body)
         return batch
     }
 
-    private func render(_ events: [ScannedEvent], body: [UInt8]) -> [UInt8] {
+    private func render(_ events: [ScannedEvent], body: [UInt8]) -> ([UInt8], [Row]) {
         let job = header.jobUUID.uuidString.lowercased()
         let shard = header.shardIndex.map(String.init)
         let run = header.runID.map { $0.uuidString.lowercased() }
         let attempt = header.attempt.map(String.init)
         var writer = CopyTextWriter(bytes: [])
         writer.bytes.reserveCapacity(events.reduce(0) { $0 + $1.payload.count + 160 })
+        var rows: [Row] = []
+        rows.reserveCapacity(events.count)
         for event in events {
             writer.field(job)
             writer.field(event.id)
@@ -68,8 +78,20 @@ struct IncomingBatch: Sendable {
                 writer.field(utf8: body[event.payload])
             }
             writer.endRow()
+            rows.append(Row(eventID: event.id, type: event.type, end: writer.bytes.count))
         }
-        return writer.bytes
+        return (writer.bytes, rows)
+    }
+
+    /// The batch's events in `range` alone, with the batch's header.
+    func events(in range: Range<Int>) -> IncomingBatch {
+        let start = range.lowerBound == 0 ? 0 : rows[range.lowerBound - 1].end
+        let end = rows[range.upperBound - 1].end
+        let part = rows[range].map { Row(eventID: $0.eventID, type: $0.type, end: $0.end - start) }
+        return IncomingBatch(
+            header: header, eventCount: part.count, hasStateEvent: part.contains { StateEvent.isStateType($0.type) },
+            firstTimestamp: firstTimestamp, copyRows: Array(copyRows[start..<end]), rows: part
+        )
     }
 }
 

@@ -146,10 +146,18 @@ struct JobStateWriter {
                     ])
                 )
             }
-            // A status set elsewhere (a job canceled before it ran) is final: the fold never reopens it.
+            // A final status is final, whoever set it (a job canceled before it ran, an earlier fold): subscribers
+            // were told `job_finished`, so status, reason and finish time stay. Late events are still stored,
+            // shards and host summaries still follow them.
             var status = result.status
             var kept = false
-            if let previous = stored[job]?.status, previous.isFinished, !status.isFinished {
+            if let previous = stored[job]?.status, previous.isFinished {
+                if previous != status {
+                    logger.notice(
+                        "job already final; its status stays",
+                        metadata: ["job.uuid": "\(job)", "job.status": "\(previous.rawValue)", "job.folded_status": "\(status.rawValue)"]
+                    )
+                }
                 status = previous
                 kept = true
             }
@@ -158,7 +166,7 @@ struct JobStateWriter {
                 .object([
                     "uuid": .string(jobText), "status": .string(status.rawValue), "status_reason": result.reason.map(JSONValue.string) ?? .null,
                     "shard_count": Self.json(result.shardCount), "host_count": Self.json(result.hostCount), "finished": .bool(status.isFinished),
-                    "keep_reason": .bool(kept),
+                    "keep_reason": .bool(kept), "commit": result.commit.map(JSONValue.string) ?? .null,
                 ])
             )
         }
@@ -237,11 +245,13 @@ struct JobStateWriter {
                 status_reason = CASE WHEN s.keep_reason THEN j.status_reason ELSE s.status_reason END,
                 shard_count = COALESCE(s.shard_count, j.shard_count),
                 host_count = COALESCE(s.host_count, j.host_count),
+                playbook_commit = COALESCE(s.commit, j.playbook_commit),
                 started_at = COALESCE(j.started_at, now()),
                 finished_at = CASE WHEN s.finished THEN COALESCE(j.finished_at, now()) ELSE NULL END,
                 updated_at = now()
             FROM jsonb_to_recordset(\(json)::jsonb)
-                AS s(uuid uuid, status text, status_reason text, shard_count integer, host_count integer, finished boolean, keep_reason boolean)
+                AS s(uuid uuid, status text, status_reason text, shard_count integer, host_count integer, finished boolean, keep_reason boolean,
+                     commit text)
             WHERE j.uuid = s.uuid
             """,
             logger: logger

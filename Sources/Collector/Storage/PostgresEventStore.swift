@@ -18,11 +18,32 @@ struct PostgresEventStore: EventStore {
     let client: PostgresClient
     let logger: Logger
 
-    func write(_ batches: [IncomingBatch]) async throws -> WriteOutcome {
+    func write(_ batches: [IncomingBatch], deadLetters: [DeadLetter]) async throws -> WriteOutcome {
         let logger = self.logger
         return try await client.withWatchedTransaction(logger: logger) { connection in
-            try await Self.write(batches, on: connection, logger: logger)
+            if !deadLetters.isEmpty { try await Self.insert(deadLetters, on: connection, logger: logger) }
+            return try await Self.write(batches, on: connection, logger: logger)
         }
+    }
+
+    /// Records dead letters; one already recorded (same key) is left as it is.
+    static func insert(_ deadLetters: [DeadLetter], on connection: PostgresConnection, logger: Logger) async throws {
+        for letter in deadLetters {
+            try await connection.query(
+                """
+                INSERT INTO dead_letters (key, job_uuid, message_id, event_id, exchange, routing_key, body, reason)
+                VALUES (\(Self.text(letter.key)), \(letter.jobUUID), \(letter.messageID.map(Self.text)), \(letter.eventID.map(Self.text)),
+                        \(Self.text(letter.exchange)), \(Self.text(letter.routingKey)), \(ByteBuffer(bytes: letter.body)), \(Self.text(letter.reason)))
+                ON CONFLICT (key) DO NOTHING
+                """,
+                logger: logger
+            )
+        }
+    }
+
+    /// `text` cannot hold NUL; names from the broker could.
+    private static func text(_ value: String) -> String {
+        value.contains("\u{0}") ? value.replacingOccurrences(of: "\u{0}", with: "\u{FFFD}") : value
     }
 
     static func write(_ batches: [IncomingBatch], on connection: PostgresConnection, logger: Logger) async throws -> WriteOutcome {

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PostgresNIO
+import Shared
 
 /// Checks bearer tokens: the configured admin token, or an API token that is not revoked.
 struct Authenticator: Sendable {
@@ -9,7 +10,7 @@ struct Authenticator: Sendable {
 
     /// The principal for the token, or nil when it is unknown or revoked.
     func authenticate(token: String, logger: Logger) async throws -> Principal? {
-        if TokenHasher.constantTimeEquals(token, adminToken) {
+        if TokenCheck.isAdmin(token, adminToken: adminToken) {
             return .admin
         }
         guard token.hasPrefix(TokenHasher.prefix) else { return nil }

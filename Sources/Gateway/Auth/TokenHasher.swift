@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Shared
 
 /// API tokens: random, shown once, stored as SHA-256.
 enum TokenHasher {
@@ -16,17 +17,11 @@ enum TokenHasher {
     }
 
     static func hash(_ token: String) -> [UInt8] {
-        Array(SHA256.hash(data: Data(token.utf8)))
+        TokenCheck.digest(token)
     }
 
-    /// Compares in time independent of where the inputs differ (both sides are hashed to equal length first).
+    /// Compares in time independent of where the inputs differ and of their lengths (`TokenCheck`).
     static func constantTimeEquals(_ lhs: String, _ rhs: String) -> Bool {
-        let a = hash(lhs)
-        let b = hash(rhs)
-        var difference: UInt8 = 0
-        for index in 0..<a.count {
-            difference |= a[index] ^ b[index]
-        }
-        return difference == 0
+        TokenCheck.equals(lhs, rhs)
     }
 }

@@ -123,6 +123,12 @@ struct JobController {
             ]
         }
         object["shards"] = .array(shards)
+        // Messages and events of the job the collector kept as dead letters (see docs/collector.md).
+        for try await count in try await services.postgres.query(
+            "SELECT count(*)::int8 FROM dead_letters WHERE job_uuid = \(uuid)", logger: logger
+        ).decode(Int64.self) {
+            object["dead_letters"] = .int(count)
+        }
         return JSONResponse.make(value: .object(object))
     }
 

@@ -20,6 +20,12 @@ public struct CollectorConfiguration: Sendable {
     /// `collector.no_worker_grace`: seconds a pool may have no live worker while a job has shards waiting for
     /// it; then the job ends `error` ("no worker serves pool …"). Default 600.
     public var noWorkerGrace: Int
+    /// `collector.token_recheck_ms`: how often a live progress session checks that its token is still valid
+    /// (not revoked); a revoked token's session is closed. Default 5000.
+    public var tokenRecheckMilliseconds: Int
+    /// `collector.live_prefetch`: live messages the collector holds unacknowledged at most; the broker keeps
+    /// the rest of a burst in the collector's live queue. Default 1000.
+    public var livePrefetch: Int
 
     public init(source: ConfigurationSource) throws {
         self.address = try source.address("ws_port", default: ListenAddress(host: "127.0.0.1", port: 5858))
@@ -30,5 +36,7 @@ public struct CollectorConfiguration: Sendable {
         self.sweepInterval = try source.int("collector.sweep_interval", default: 5, range: 1...3600)
         self.cancelGrace = try source.int("collector.cancel_grace", default: 60, range: 1...86_400)
         self.noWorkerGrace = try source.int("collector.no_worker_grace", default: 600, range: 1...604_800)
+        self.tokenRecheckMilliseconds = try source.int("collector.token_recheck_ms", default: 5000, range: 10...3_600_000)
+        self.livePrefetch = try source.int("collector.live_prefetch", default: 1000, range: 1...65_535)
     }
 }

@@ -52,7 +52,8 @@ enum CollectorHarness {
         let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
         var options = options
         options.onServerRunning = { port in portContinuation.yield(port) }
-        let messaging = try CollectorMessaging.amqp(configuration: configuration.amqp, logger: logger)
+        let messaging = try CollectorMessaging.amqp(
+            configuration: configuration.amqp, livePrefetch: configuration.collector.livePrefetch, logger: logger)
         let group = try buildCollector(configuration: configuration, logger: logger, messaging: messaging, registry: registry, options: options)
         return try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }

@@ -90,21 +90,23 @@ final class InProcessEventBus: MessageConsuming, Sendable {
 /// A live queue: receives the batches of bound jobs.
 final class InProcessLiveSource: LiveEventSource {
     private let bound = NIOLockedValueBox<Set<UUID>>([])
-    private let stream: AsyncThrowingStream<[UInt8], any Error>
-    private let continuation: AsyncThrowingStream<[UInt8], any Error>.Continuation
+    private let stream: AsyncThrowingStream<LiveMessage, any Error>
+    private let continuation: AsyncThrowingStream<LiveMessage, any Error>.Continuation
 
     init() {
-        (stream, continuation) = AsyncThrowingStream.makeStream(of: [UInt8].self)
+        (stream, continuation) = AsyncThrowingStream.makeStream(of: LiveMessage.self)
     }
 
-    func messages() async throws -> AsyncThrowingStream<[UInt8], any Error> { stream }
+    func messages() async throws -> AsyncThrowingStream<LiveMessage, any Error> { stream }
     func bind(jobUUID: UUID) async throws { bound.withLockedValue { _ = $0.insert(jobUUID) } }
     func unbind(jobUUID: UUID) async throws { bound.withLockedValue { _ = $0.remove(jobUUID) } }
 
     var boundJobs: Set<UUID> { bound.withLockedValue { $0 } }
 
     func offer(_ batch: EventBatch) {
-        if bound.withLockedValue({ $0.contains(batch.jobUUID) }), let body = try? MessageCoding.encode(batch) { continuation.yield(body) }
+        if bound.withLockedValue({ $0.contains(batch.jobUUID) }), let body = try? MessageCoding.encode(batch) {
+            continuation.yield(LiveMessage(body: body))
+        }
     }
 
     func finish() { continuation.finish() }

@@ -15,14 +15,21 @@ struct JobScenario {
     var eventsPerBatch = 10
     /// The split's notice (a pool with no live worker).
     var notice: String?
+    /// The playbook commit the split pinned.
+    var commit: String?
 
     var split: EventBatch {
         let data = JobSplitData(
             shardCount: shards.count, hostCount: shards.reduce(0) { $0 + $1.count },
             shards: Dictionary(uniqueKeysWithValues: shards.enumerated().map { ($0.offset, $0.element) }), notice: notice
         )
+        var json = data.json
+        if let commit, case .object(var object) = json {
+            object["commit"] = .string(commit)
+            json = .object(object)
+        }
         return EventBatch(
-            jobUUID: jobUUID, source: "splitter", events: [PansibleEvent(id: "split", type: PipelineEventType.jobSplit, data: data.json)]
+            jobUUID: jobUUID, source: "splitter", events: [PansibleEvent(id: "split", type: PipelineEventType.jobSplit, data: json)]
         )
     }
 
@@ -36,7 +43,9 @@ struct JobScenario {
     }
 
     /// The events of one run of a shard, batched as a worker would.
-    func run(shard: Int, runID: UUID = UUID(), attempt: Int = 1, worker: String = "w1") -> [EventBatch] {
+    func run(shard: Int, runID: UUID = UUID(), attempt: Int = 1, worker: String = "w1", stdout: (String) -> String = { "ok: [\($0)]" })
+        -> [EventBatch]
+    {
         var events: [PansibleEvent] = []
         var counter = 0
         func next() -> Int {
@@ -61,7 +70,7 @@ struct JobScenario {
                         task: "task \(task)", taskAction: "command", timestamp: base.addingTimeInterval(Double(counter)),
                         ignoreErrors: fails ? false : nil,
                         result: .object(["changed": .bool(task == 0), "msg": .string("line\twith\\tab\nand newline")]),
-                        stdout: "ok: [\(host)]"
+                        stdout: stdout(host)
                     )
                 )
             }
