@@ -31,7 +31,8 @@ func buildWorker(
     let metrics = WorkerMetrics(registry: metricsRegistry)
     let running = RunningShards()
     let shards = ShardService(
-        messaging: LedgerGatedMessaging(base: messaging, ledger: ledger), runner: runner, pool: worker.pool, concurrency: worker.concurrency, metrics: metrics, running: running,
+        messaging: LedgerGatedMessaging(base: messaging, ledger: ledger), runner: runner, pool: worker.pool, concurrency: worker.concurrency,
+        metrics: metrics, running: running,
         logger: serviceLogger)
     let heartbeat = HeartbeatService(
         publisher: messaging.publisher, workerID: worker.workerID, pool: worker.pool, slots: worker.concurrency,
@@ -99,7 +100,8 @@ enum CallbackPluginLocator {
 func buildWorker(configuration: PansibleConfiguration, logger: Logger) throws -> ServiceGroup {
     let client = try AMQPClient(
         configuration: configuration.amqp,
-        topology: .pansible(pools: [configuration.worker.pool], deliveryLimit: configuration.amqp.deliveryLimit, ledgerMaxAge: configuration.amqp.ledgerMaxAge),
+        topology: .pansible(
+            pools: [configuration.worker.pool], deliveryLimit: configuration.amqp.deliveryLimit, ledgerMaxAge: configuration.amqp.ledgerMaxAge),
         connectionName: "pansible-worker \(configuration.worker.workerID)", logger: logger)
     return try buildWorker(
         configuration: configuration, logger: logger, messaging: AMQPWorkerMessaging(client: client), extraServices: [client],

@@ -75,7 +75,8 @@ struct SplitterServiceTests {
             // The branch moves on, then the same job message arrives again (a duplicate publish, a redelivery).
             try "- hosts: all\n  tasks: [{debug: {msg: moved}}]\n".write(
                 toFile: repository + "/site.yml", atomically: true, encoding: .utf8)
-            try PlaybookRepositoryFixture.git(["-c", "user.name=t", "-c", "user.email=t@pansible.invalid", "commit", "-qam", "moved"], in: repository)
+            try PlaybookRepositoryFixture.git(
+                ["-c", "user.name=t", "-c", "user.email=t@pansible.invalid", "commit", "-qam", "moved"], in: repository)
             #expect(try PlaybookRepositoryFixture.head(repository) != commit)
             try await client.publish(Self.jobMessage(job))
             let second = try await Self.take(3, from: Topology.shardsQueue(pool: "default"), client: client, as: ShardMessage.self)

@@ -21,7 +21,8 @@ func buildSplitter(
             fallbackShardSize: settings.shardSize),
         maxForks: settings.maxForks)
     let service = SplitterService(
-        consumer: client, publisher: client, queues: AMQPShardQueues(client: client, deliveryLimit: configuration.amqp.deliveryLimit, ledgerMaxAge: configuration.amqp.ledgerMaxAge),
+        consumer: client, publisher: client,
+        queues: AMQPShardQueues(client: client, deliveryLimit: configuration.amqp.deliveryLimit, ledgerMaxAge: configuration.amqp.ledgerMaxAge),
         resolver: GitRevisionResolver(), splitter: splitter, capacity: capacity, ledger: ledger, logger: logger)
     let heartbeats = HeartbeatListener(subscriber: client, capacity: capacity, logger: logger)
     let server = OperationsServer.make(

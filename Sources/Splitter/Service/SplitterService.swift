@@ -154,19 +154,19 @@ struct SplitterService: Service {
     }
 
     private func publish(_ split: JobSplitter.Split, job: JobMessage, pool: String, snapshot: PoolCapacity.Snapshot?) async throws -> Outcome {
-            // The pool's queue may not exist yet (no worker of it started): declare it, so shards wait for one.
-            try await queues.declareShardQueue(pool: pool)
-            let encoder = MessageCoding.encoder()
-            var messages: [OutgoingMessage] = []
-            messages.reserveCapacity(split.shards.count + 1)
-            for shard in split.shards {
-                messages.append(
-                    OutgoingMessage(
-                        exchange: Topology.shardsExchange, routingKey: pool, body: Array(try encoder.encode(shard)), messageID: shard.messageID))
-            }
-            try await publisher.publish(messages)
-            try await publisher.publish(eventMessage(job: job, event: split.event, encoder: encoder))
-            return .split(shards: split.shards.count, capacity: snapshot)
+        // The pool's queue may not exist yet (no worker of it started): declare it, so shards wait for one.
+        try await queues.declareShardQueue(pool: pool)
+        let encoder = MessageCoding.encoder()
+        var messages: [OutgoingMessage] = []
+        messages.reserveCapacity(split.shards.count + 1)
+        for shard in split.shards {
+            messages.append(
+                OutgoingMessage(
+                    exchange: Topology.shardsExchange, routingKey: pool, body: Array(try encoder.encode(shard)), messageID: shard.messageID))
+        }
+        try await publisher.publish(messages)
+        try await publisher.publish(eventMessage(job: job, event: split.event, encoder: encoder))
+        return .split(shards: split.shards.count, capacity: snapshot)
     }
 
     private func publishFailure(_ failure: JobSplitFailure, job: JobMessage) async throws {

@@ -62,18 +62,21 @@ struct JobSplitter: Sendable {
         let plan: ShardPlan
         if let recorded {
             guard let repeated = Self.plan(recorded, hosts: selected.map { inventory.hosts[$0].name }) else {
-                return .failure(JobSplitFailure(.invalidInventory, "inventory \(job.inventory.name) no longer yields the hosts of its recorded split"))
+                return .failure(
+                    JobSplitFailure(.invalidInventory, "inventory \(job.inventory.name) no longer yields the hosts of its recorded split"))
             }
             plan = repeated
-        } else { do {
-            var sizing = self.sizing
-            sizing.slots = capacity?.slots ?? 0
-            plan = try ShardPlan.cut(hostCount: selected.count, shards: job.options.shards, shardSize: job.options.shardSize, sizing: sizing)
-        } catch .invalidShards(let value) {
-            return .failure(JobSplitFailure(.invalidOptions, "shards must be at least 1, got \(value)"))
-        } catch {
-            return .failure(JobSplitFailure(.invalidOptions, "shard_size must be 0 or more"))
-        } }
+        } else {
+            do {
+                var sizing = self.sizing
+                sizing.slots = capacity?.slots ?? 0
+                plan = try ShardPlan.cut(hostCount: selected.count, shards: job.options.shards, shardSize: job.options.shardSize, sizing: sizing)
+            } catch .invalidShards(let value) {
+                return .failure(JobSplitFailure(.invalidOptions, "shards must be at least 1, got \(value)"))
+            } catch {
+                return .failure(JobSplitFailure(.invalidOptions, "shard_size must be 0 or more"))
+            }
+        }
 
         var playbook = job.playbook
         playbook.commit = commit

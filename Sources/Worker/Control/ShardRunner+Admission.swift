@@ -39,7 +39,8 @@ extension ShardRunner {
         }
         if let deadline = shard.deadline, deadline <= Date() {
             logger.notice("shard past its job's deadline acknowledged without running", metadata: ["job.deadline": "\(deadline)"])
-            return await report(shard, attempt: attempt, runID: runID, final: PipelineEventType.shardError, suffix: "error",
+            return await report(
+                shard, attempt: attempt, runID: runID, final: PipelineEventType.shardError, suffix: "error",
                 reason: "the job's deadline passed before this shard started", logger: logger)
         }
         return nil

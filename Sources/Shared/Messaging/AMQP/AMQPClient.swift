@@ -32,7 +32,8 @@ public final class AMQPClient: MessagePublishing, MessageConsuming, MessageSubsc
         self.shutdownTimeout = shutdownTimeout
         let loop = AMQPConnectionLoop(
             configuration: configuration, endpoint: endpoint,
-            topology: topology ?? .pansible(deliveryLimit: configuration.deliveryLimit, ledgerMaxAge: configuration.ledgerMaxAge), connectionName: connectionName,
+            topology: topology ?? .pansible(deliveryLimit: configuration.deliveryLimit, ledgerMaxAge: configuration.ledgerMaxAge),
+            connectionName: connectionName,
             logger: logger, mailbox: mailbox, status: status)
         let thread = Thread { loop.run() }
         thread.name = "pansible-amqp"

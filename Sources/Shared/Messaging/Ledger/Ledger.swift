@@ -69,7 +69,9 @@ public actor Ledger: Service {
     ) {
         self.init(
             publisher: client,
-            open: { try await client.consume(queue: Topology.ledgerQueue, prefetch: 500, arguments: [AMQPArgument("x-stream-offset", .string("first"))]) },
+            open: {
+                try await client.consume(queue: Topology.ledgerQueue, prefetch: 500, arguments: [AMQPArgument("x-stream-offset", .string("first"))])
+            },
             writer: writer, readTimeout: readTimeout, onCancel: onCancel, logger: logger)
     }
 
@@ -122,7 +124,8 @@ public actor Ledger: Service {
                 return
             } catch let error as LedgerError where attempt < attempts {
                 logger.warning(
-                    "still catching up with the ledger", metadata: ["ledger.records": "\(recordsRead)", "ledger.attempt": "\(attempt)", "error": "\(error)"])
+                    "still catching up with the ledger",
+                    metadata: ["ledger.records": "\(recordsRead)", "ledger.attempt": "\(attempt)", "error": "\(error)"])
                 attempt += 1
             }
         }
@@ -169,7 +172,8 @@ public actor Ledger: Service {
         switch delivery.exchange {
         case Topology.controlExchange:
             guard let message = try? MessageCoding.decode(ControlMessage.self, from: delivery.body) else {
-                return logger.warning("unreadable control message in the ledger skipped", metadata: ["amqp.message_id": "\(delivery.messageID ?? "")"])
+                return logger.warning(
+                    "unreadable control message in the ledger skipped", metadata: ["amqp.message_id": "\(delivery.messageID ?? "")"])
             }
             switch message.action {
             case .cancel:
