@@ -63,7 +63,8 @@ extension AMQPIntegrationTests {
             // Published while nobody reads the ledger: the control fanout still has the stream bound.
             let cancel = ControlMessage(action: .cancel, jobUUID: job)
             try await client.publish(
-                OutgoingMessage(exchange: Topology.controlExchange, routingKey: "", body: try MessageCoding.encode(cancel), messageID: cancel.messageID))
+                OutgoingMessage(
+                    exchange: Topology.controlExchange, routingKey: "", body: try MessageCoding.encode(cancel), messageID: cancel.messageID))
             let plan = SplitRecord(commit: "abc", splitAt: Date(timeIntervalSince1970: 1), shards: [.init(hosts: ["a"], forks: 1)])
             let writer = Ledger(client: client, writer: "writer", logger: AMQPTestSupport.logger)
             try await writer.publish(LedgerRecord(kind: .split, writer: "writer", jobUUID: job, plan: plan))
@@ -89,11 +90,22 @@ extension AMQPIntegrationTests {
                 try BrokerControl.run("stop-rabbitmq")
                 do {
                     // The client holds the message while the broker is away; the caller gives up on it.
-                    let publishing = Task { try await client.publish(AMQPTestSupport.message(to: queue, id: "abandoned/1")) }
+                    let outcome = PublishOutcome()
+                    let publishing = Task {
+                        do {
+                            try await client.publish(AMQPTestSupport.message(to: queue, id: "abandoned/1"))
+                            await outcome.set(nil)
+                        } catch {
+                            await outcome.set(error)
+                        }
+                    }
                     try await Task.sleep(for: .milliseconds(300))
                     publishing.cancel()
-                    let outcome = try await withTimeout(30, "the cancelled publish to return") { await publishing.result }
-                    #expect(throws: MessagingError.abandoned) { try outcome.get() }
+                    // Polled rather than awaited: a publish that ignored the cancel would never return here.
+                    let deadline = ContinuousClock.now + .seconds(30)
+                    while await !outcome.isSet, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(50)) }
+                    guard await outcome.isSet else { throw TestTimeout(what: "the cancelled publish to return") }
+                    #expect(await outcome.error as? MessagingError == .abandoned)
                 } catch {
                     try BrokerControl.run("start-rabbitmq")
                     throw error
@@ -119,6 +131,16 @@ extension AMQPIntegrationTests {
                 #expect(await received.value == ["after/1"])
             }
         }
+    }
+}
+
+/// How a publish ended, once it has.
+actor PublishOutcome {
+    private(set) var isSet = false
+    private(set) var error: (any Error)?
+    func set(_ error: (any Error)?) {
+        isSet = true
+        self.error = error
     }
 }
 
