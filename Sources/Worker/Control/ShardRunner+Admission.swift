@@ -37,7 +37,8 @@ extension ShardRunner {
                 return Outcome(finalEvent: Self.skipped, exitCode: nil, delivered: false, runID: runID, eventCount: 0)
             }
         }
-        if let deadline = shard.deadline, deadline <= Date() {
+        // A cancelled job's shard is reported cancelled (by the run) rather than late.
+        if let deadline = shard.deadline, deadline <= Date(), await !registry.isCanceled(shard.jobUUID) {
             logger.notice("shard past its job's deadline acknowledged without running", metadata: ["job.deadline": "\(deadline)"])
             return await report(
                 shard, attempt: attempt, runID: runID, final: PipelineEventType.shardError, suffix: "error",
