@@ -27,6 +27,7 @@ func buildWorker(
         }, logger: serviceLogger)
     var runner = try makeShardRunner(configuration: configuration, logger: serviceLogger, publisher: messaging.publisher, registry: registry)
     runner.ledger = ledger
+    runner.localRuns = LocalRuns()
     let metricsRegistry = PrometheusCollectorRegistry()
     let metrics = WorkerMetrics(registry: metricsRegistry)
     let running = RunningShards()

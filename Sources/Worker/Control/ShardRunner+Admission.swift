@@ -8,6 +8,22 @@ extension ShardRunner {
     /// `finalEvent` of a delivery acknowledged without running and without events (a duplicate).
     static let skipped = "skipped"
 
+    /// Runs `body` once no other run of the shard is in progress in this worker (see `LocalRuns`).
+    func exclusively(_ shard: ShardMessage, attempt: Int, _ body: () async -> Outcome) async -> Outcome {
+        guard let localRuns else { return await body() }
+        while await !localRuns.begin(shard.messageID) {
+            logger.notice(
+                "shard delivered again while it runs here; waiting for that run",
+                metadata: [
+                    "job.uuid": "\(shard.jobUUID.uuidString.lowercased())", "shard.index": "\(shard.index)", "run.attempt": "\(attempt)",
+                ])
+            await localRuns.waitForEnd(shard.messageID)
+        }
+        let outcome = await body()
+        await localRuns.end(shard.messageID)
+        return outcome
+    }
+
     /// Settles the deliveries that must not run; nil when the shard runs.
     ///
     /// The claim (see `Ledger.claim`) goes first: reading it back also brings every cancel published before
