@@ -100,51 +100,6 @@ struct WorkerLedgerTests {
         await broker.close()
     }
 
-    @Test func aShardDeliveredAgainAfterTheConnectionDroppedUnderItsRunRunsOnce() async throws {
-        let broker = try await WorkerBroker()
-        let work = try WorkerFixtures.temporaryDirectory()
-        let marker = "\(work)/runs"
-        let repository = try TestRepository.create(files: ["site.yml": Self.markerPlaybook(marker, sleep: 8)])
-        defer {
-            repository.remove()
-            try? FileManager.default.removeItem(atPath: work)
-        }
-        let shard = WorkerFixtures.shard(repository: repository, inventory: WorkerFixtures.localInventory(hosts: ["a"]), hosts: ["a"])
-        let port = URL(string: broker.url)?.port ?? 5672
-        try await broker.withWorker(configuration: try broker.configuration(workDirectory: "\(work)/worker", ["worker.concurrency": "1"])) {
-            try await broker.publish(shard)
-            let deadline = ContinuousClock.now + .seconds(120)
-            while Self.runs(marker) == 0, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(50)) }
-            try #require(Self.runs(marker) == 1, "the run did not start within 120 s")
-
-            // The broker goes away under the run: the shard returns to its queue and comes back to this worker.
-            try Self.brokerControl("stop-rabbitmq", port: port)
-            try await Task.sleep(for: .seconds(1))
-            try Self.brokerControl("start-rabbitmq", port: port)
-
-            _ = try await broker.wait(for: "shard_finished") { $0.run(ending: PipelineEventType.shardFinished, job: shard.jobUUID) }
-            let settled = ContinuousClock.now + .seconds(120)
-            while try await !broker.shardQueueStaysEmpty(), ContinuousClock.now < settled {}
-        }
-        #expect(try await broker.shardQueueStaysEmpty())
-        #expect(Self.runs(marker) == 1)
-        #expect(await broker.events.batches.events(job: shard.jobUUID, type: PipelineEventType.shardStarted).count == 1)
-        await broker.close()
-    }
-
-    /// Stops or starts the test broker's application (`scripts/services.sh`).
-    static func brokerControl(_ action: String, port: Int) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = [WorkerFixtures.packageRoot + "/scripts/services.sh", action]
-        var environment = ProcessInfo.processInfo.environment
-        environment["AMQP_PORT"] = String(port)
-        process.environment = environment
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw TestFailure("scripts/services.sh \(action) exited with \(process.terminationStatus)") }
-    }
-
     @Test func aShardPastItsJobsDeadlineIsReportedWithoutRunning() async throws {
         let broker = try await WorkerBroker()
         let work = try WorkerFixtures.temporaryDirectory()
