@@ -45,7 +45,7 @@ enum SingleShardRun {
         }
         let client = try AMQPClient(
             configuration: configuration.amqp,
-            topology: .pansible(pools: [shard.pool], deliveryLimit: configuration.amqp.deliveryLimit),
+            topology: .pansible(pools: [shard.pool], deliveryLimit: configuration.amqp.deliveryLimit, ledgerMaxAge: configuration.amqp.ledgerMaxAge),
             connectionName: "pansible-worker \(configuration.worker.workerID) (shard file)", logger: logger)
         let runner = try makeShardRunner(configuration: configuration, logger: logger, publisher: client, registry: CancellationRegistry())
         let started = ContinuousClock.now

@@ -4,8 +4,9 @@ import Prometheus
 import ServiceLifecycle
 import Shared
 
-/// Composes the worker: a shard consumer and a control consumer over `messaging`, plus any services the
-/// messaging needs to run (the AMQP client), in one `ServiceGroup` that stops gracefully on SIGTERM/SIGINT.
+/// Composes the worker: a shard consumer and the ledger's reader (cancels, claims) over `messaging`, plus any
+/// services the messaging needs to run (the AMQP client), in one `ServiceGroup` that stops gracefully on
+/// SIGTERM/SIGINT.
 ///
 /// `extraServices` run first and stop last, so the shard consumer can still publish and ack while it
 /// finishes its running shards.
@@ -17,17 +18,26 @@ func buildWorker(
     var serviceLogger = logger
     serviceLogger[metadataKey: "worker.id"] = "\(worker.workerID)"
     let registry = CancellationRegistry()
-    let runner = try makeShardRunner(configuration: configuration, logger: serviceLogger, publisher: messaging.publisher, registry: registry)
+    let ledgerLogger = serviceLogger
+    let ledger = Ledger(
+        publisher: messaging.publisher, open: { try await messaging.ledger() }, writer: worker.workerID,
+        onCancel: { job in
+            ledgerLogger.notice("cancelling job", metadata: ["job.uuid": "\(job.uuidString.lowercased())"])
+            await registry.beginCancel(job: job)
+        }, logger: serviceLogger)
+    var runner = try makeShardRunner(configuration: configuration, logger: serviceLogger, publisher: messaging.publisher, registry: registry)
+    runner.ledger = ledger
+    runner.localRuns = LocalRuns()
     let metricsRegistry = PrometheusCollectorRegistry()
     let metrics = WorkerMetrics(registry: metricsRegistry)
     let running = RunningShards()
     let shards = ShardService(
-        messaging: messaging, runner: runner, pool: worker.pool, concurrency: worker.concurrency, metrics: metrics, running: running,
+        messaging: LedgerGatedMessaging(base: messaging, ledger: ledger), runner: runner, pool: worker.pool, concurrency: worker.concurrency,
+        metrics: metrics, running: running,
         logger: serviceLogger)
     let heartbeat = HeartbeatService(
         publisher: messaging.publisher, workerID: worker.workerID, pool: worker.pool, slots: worker.concurrency,
         cpuCapacity: worker.cpuCapacity, interval: worker.heartbeatInterval, running: running, logger: serviceLogger)
-    let control = ControlService(messaging: messaging, registry: registry, logger: serviceLogger)
     let operationsLogger = serviceLogger
     let operations = OperationsServer.make(
         name: "pansible-worker", address: worker.address, checks: readinessChecks, registry: metricsRegistry, logger: serviceLogger,
@@ -35,7 +45,7 @@ func buildWorker(
     let services: [ServiceGroupConfiguration.ServiceConfiguration] =
         extraServices.map { .init(service: $0) } + [
             // Stopped in reverse order: the shard service finishes its shards first, then the heartbeat says goodbye.
-            .init(service: operations), .init(service: heartbeat), .init(service: control),
+            .init(service: ledger), .init(service: operations), .init(service: heartbeat),
             .init(service: shards, successTerminationBehavior: .gracefullyShutdownGroup),
         ]
     return ServiceGroup(
@@ -87,11 +97,12 @@ enum CallbackPluginLocator {
 }
 
 /// The worker over the AMQP broker of `configuration.amqp`: declares Pansible's topology with this
-/// worker's pool, consumes `pansible.shards.<pool>` and its own queue on the control fanout.
+/// worker's pool, consumes `pansible.shards.<pool>` and reads the `pansible.ledger` stream.
 func buildWorker(configuration: PansibleConfiguration, logger: Logger) throws -> ServiceGroup {
     let client = try AMQPClient(
         configuration: configuration.amqp,
-        topology: .pansible(pools: [configuration.worker.pool], deliveryLimit: configuration.amqp.deliveryLimit),
+        topology: .pansible(
+            pools: [configuration.worker.pool], deliveryLimit: configuration.amqp.deliveryLimit, ledgerMaxAge: configuration.amqp.ledgerMaxAge),
         connectionName: "pansible-worker \(configuration.worker.workerID)", logger: logger)
     return try buildWorker(
         configuration: configuration, logger: logger, messaging: AMQPWorkerMessaging(client: client), extraServices: [client],

@@ -100,6 +100,54 @@ struct OutboxRelayTests {
         }
     }
 
+    @Test func aBatchWithAnUnroutableMessagePublishesTheOthersOnce() async throws {
+        try await Self.withMigratedDatabase { postgres in
+            let url = try TestServices.createVirtualHost()
+            defer { TestServices.deleteVirtualHost(url: url) }
+            let configuration = try AMQPConfiguration(source: TestServices.configurationSource(["amqp.url": url]))
+            let client = try AMQPClient(configuration: configuration, connectionName: "outbox-relay-tests", logger: Self.logger)
+            // Between two jobs, a message no queue takes (a pool nobody declared).
+            try await postgres.query(
+                """
+                INSERT INTO outbox (exchange, routing_key, message_id, body) VALUES
+                (\(Topology.jobsExchange), \(Topology.jobsRoutingKey), 'job/1', convert_to('{}', 'UTF8')),
+                (\(Topology.shardsExchange), 'nobody', 'job/2/shard/0', convert_to('{}', 'UTF8')),
+                (\(Topology.jobsExchange), \(Topology.jobsRoutingKey), 'job/3', convert_to('{}', 'UTF8'))
+                """
+            )
+            let relay = OutboxRelay(postgres: postgres, publisher: client, signal: OutboxSignal(), logger: Self.logger)
+            // Twice, as the relay's retry would: the unroutable row fails both times, the jobs go out once.
+            await #expect(throws: MessagingError.self) { try await relay.relayBatch() }
+            await #expect(throws: MessagingError.self) { try await relay.relayBatch() }
+
+            #expect(try await Self.unpublished(postgres) == 1)
+            let lastError = try await postgres.query("SELECT last_error FROM outbox WHERE message_id = 'job/2/shard/0'")
+                .decode(String?.self).first { _ in true }
+            #expect(lastError??.contains("unroutable") == true)
+            #expect(try await Self.drain(Topology.jobsQueue, client: client) == ["job/1", "job/3"])
+            await client.shutdown()
+        }
+    }
+
+    /// The message ids `queue` delivers within two seconds (acked).
+    static func drain(_ queue: String, client: AMQPClient) async throws -> [String] {
+        let deliveries = try await client.consume(queue: queue, prefetch: 100)
+        let received = Task {
+            var ids: [String] = []
+            do {
+                for try await delivery in deliveries {
+                    ids.append(delivery.messageID ?? "")
+                    try? await delivery.ack()
+                }
+            } catch {}
+            return ids
+        }
+        try await Task.sleep(for: .seconds(2))
+        // Cancelling the consuming task ends the stream: what arrived so far is the answer.
+        received.cancel()
+        return await received.value
+    }
+
     @Test func theSignalWakesAWaitingRelayAndIsRememberedOnce() async throws {
         let signal = OutboxSignal()
         await signal.notify()

@@ -54,6 +54,29 @@ import Testing
         #expect(zip(plan.ranges, plan.ranges.dropFirst()).allSatisfy { $0.upperBound == $1.lowerBound })
     }
 
+    @Test func aRecordedSplitIsRepeatedWhateverTheCapacityNow() throws {
+        let splitter = JobSplitter(sizing: ShardPlan.Sizing(slots: 0, minShardSize: 1, fallbackShardSize: 50), maxForks: 50)
+        let job = Self.job()
+        let at = Date(timeIntervalSince1970: 1_000)
+        let original = try splitter.split(job, commit: "abc", capacity: PoolCapacity.Snapshot(workers: 3, slots: 3, free: 3), now: at).get()
+        let record = JobSplitter.record(of: original, commit: "abc", at: at)
+        #expect(record.shards.map(\.hosts.count) == original.shards.map(\.hosts.count))
+
+        // Another capacity, commit and time: the recorded split wins on all three.
+        let repeated = try splitter.split(
+            job, commit: "def", capacity: PoolCapacity.Snapshot(workers: 1, slots: 1, free: 1), now: Date(), recorded: record
+        ).get()
+        #expect(repeated.shards == original.shards)
+        #expect(try repeated.shards.map { try MessageCoding.encode($0) } == original.shards.map { try MessageCoding.encode($0) })
+    }
+
+    @Test func aRecordedSplitWhoseHostsNoLongerMatchIsRefused() throws {
+        let record = SplitRecord(commit: "abc", splitAt: Date(), shards: [.init(hosts: ["a", "b"], forks: 2), .init(hosts: ["c"], forks: 1)])
+        #expect(JobSplitter.plan(record, hosts: ["a", "b", "c"])?.ranges == [0..<2, 2..<3])
+        #expect(JobSplitter.plan(record, hosts: ["a", "b", "c", "d"]) == nil)
+        #expect(JobSplitter.plan(record, hosts: ["a", "c", "b"]) == nil)
+    }
+
     @Test func explicitOptionsWinOverCapacity() throws {
         let sizing = ShardPlan.Sizing(slots: 8, fallbackShardSize: 50)
         #expect(try ShardPlan.cut(hostCount: 100, shards: nil, shardSize: 30, sizing: sizing).ranges.map(\.count) == [30, 30, 30, 10])

@@ -65,6 +65,29 @@ struct SplitterServiceTests {
         }
     }
 
+    @Test func aJobDeliveredAgainAfterItsRefMovedPublishesTheSameSplit() async throws {
+        try await withSplitter { client, repository in
+            let job = Self.job(hosts: Self.hosts, vars: nil, repository: repository, options: JobOptions(shardSize: 3))
+            try await client.publish(Self.jobMessage(job))
+            let first = try await Self.take(3, from: Topology.shardsQueue(pool: "default"), client: client, as: ShardMessage.self)
+            let commit = try PlaybookRepositoryFixture.head(repository)
+
+            // The branch moves on, then the same job message arrives again (a duplicate publish, a redelivery).
+            try "- hosts: all\n  tasks: [{debug: {msg: moved}}]\n".write(
+                toFile: repository + "/site.yml", atomically: true, encoding: .utf8)
+            try PlaybookRepositoryFixture.git(
+                ["-c", "user.name=t", "-c", "user.email=t@pansible.invalid", "commit", "-qam", "moved"], in: repository)
+            #expect(try PlaybookRepositoryFixture.head(repository) != commit)
+            try await client.publish(Self.jobMessage(job))
+            let second = try await Self.take(3, from: Topology.shardsQueue(pool: "default"), client: client, as: ShardMessage.self)
+
+            #expect(first.allSatisfy { $0.playbook.commit == commit })
+            #expect(second.sorted { $0.index < $1.index } == first.sorted { $0.index < $1.index })
+            #expect(try await Self.queueIsEmpty(Topology.jobsQueue, client: client))
+            #expect(try await Self.queueIsEmpty(Topology.shardsQueue(pool: "default"), client: client))
+        }
+    }
+
     @Test(arguments: [
         ("bad inventory", "all:\n  hosts: [a, b]\n", nil as String?, "invalid_inventory"),
         ("empty after limit", hosts, "nomatch*", "no_hosts"),

@@ -54,4 +54,35 @@ struct WorkerOutageTests {
         }
         await broker.close()
     }
+
+    @Test func aShardDeliveredAgainAfterTheConnectionDroppedUnderItsRunRunsOnce() async throws {
+        let broker = try await WorkerBroker()
+        let work = try WorkerFixtures.temporaryDirectory()
+        let marker = "\(work)/runs"
+        let repository = try TestRepository.create(files: ["site.yml": WorkerLedgerTests.markerPlaybook(marker, sleep: 8)])
+        defer {
+            repository.remove()
+            try? FileManager.default.removeItem(atPath: work)
+        }
+        let shard = WorkerFixtures.shard(repository: repository, inventory: WorkerFixtures.localInventory(hosts: ["a"]), hosts: ["a"])
+        try await broker.withWorker(configuration: try broker.configuration(workDirectory: "\(work)/worker", ["worker.concurrency": "1"])) {
+            try await broker.publish(shard)
+            let deadline = ContinuousClock.now + .seconds(120)
+            while WorkerLedgerTests.runs(marker) == 0, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(50)) }
+            try #require(WorkerLedgerTests.runs(marker) == 1, "the run did not start within 120 s")
+
+            // The broker goes away under the run: the shard returns to its queue and comes back to this worker.
+            try TestServices.runServicesScript(["stop-rabbitmq"])
+            try await Task.sleep(for: .seconds(1))
+            try TestServices.runServicesScript(["start-rabbitmq"])
+
+            _ = try await broker.wait(for: "shard_finished") { $0.run(ending: PipelineEventType.shardFinished, job: shard.jobUUID) }
+            let settled = ContinuousClock.now + .seconds(120)
+            while try await !broker.shardQueueStaysEmpty(), ContinuousClock.now < settled {}
+        }
+        #expect(try await broker.shardQueueStaysEmpty())
+        #expect(WorkerLedgerTests.runs(marker) == 1)
+        #expect(await broker.events.batches.events(job: shard.jobUUID, type: PipelineEventType.shardStarted).count == 1)
+        await broker.close()
+    }
 }

@@ -9,12 +9,18 @@ import Shared
 ///
 /// - Rows are claimed with `FOR UPDATE SKIP LOCKED`, so several gateways relay side by side without
 ///   publishing a row twice at the same time.
+/// - Each row is published and confirmed on its own: a row that fails (unroutable, nacked, not confirmed in
+///   time) stays unpublished with the reason in `last_error`, and the rows confirmed beside it are marked
+///   published, never sent again. A publish not confirmed within `publishTimeout` is cancelled: the client
+///   drops what it has not sent and does not re-send it after a reconnection.
 /// - A crash between the broker's confirm and the commit publishes the row again later: harmless, the
-///   message id is deterministic (`job/<uuid>`) and consumers are idempotent.
+///   message id is deterministic (`job/<uuid>`), a job is split once (see the splitter) and a shard runs once
+///   (the workers' claims).
 /// - While the broker is down, publishing fails and the relay retries with exponential backoff; the rows
 ///   stay in PostgreSQL, so an accepted job is never lost.
-/// - A control message (cancel) that no queue receives (no worker is running) is marked published with the
-///   reason in `last_error`: there is nothing to cancel. Any other unroutable message is retried.
+/// - A control message (cancel) always reaches the `pansible.ledger` stream, which keeps it for workers that
+///   start later; should none be bound, it is marked published with the reason in `last_error`. Any other
+///   unroutable message is retried.
 /// - A transaction whose connection PostgreSQL closes under it (a restart) fails instead of waiting forever
 ///   (`withWatchedTransaction`), and the relay retries with backoff.
 struct OutboxRelay: Service {
@@ -85,14 +91,31 @@ struct OutboxRelay: Service {
         }
     }
 
-    /// Publishes one batch; returns the number of rows marked published.
+    /// Publishes `messages` in order with per-message outcomes. Past `timeout` the publish is cancelled, which
+    /// makes the client drop what is not confirmed (it is neither sent nor re-sent after a reconnection); what
+    /// was confirmed by then still counts.
+    static func publish(_ messages: [OutgoingMessage], with publisher: any MessagePublishing, timeout: Duration) async -> [MessagingError?] {
+        let work = Task { await publisher.publishEach(messages) }
+        let late = MessagingError.broker("publish not confirmed within \(timeout)")
+        if let outcomes = try? await AbandonableTask.run({ await work.value }, timeout: timeout, error: { late }) {
+            return outcomes
+        }
+        work.cancel()
+        // A publisher that honours cancellation answers at once with what was confirmed; one that does not is left behind.
+        let answered = try? await AbandonableTask.run({ await work.value }, timeout: .seconds(5), error: { late })
+        return (answered ?? messages.map { _ in .abandoned }).map { outcome in outcome == .abandoned ? late : outcome }
+    }
+
+    /// Publishes one batch (each message on its own: one that fails leaves the others published); returns the
+    /// number of rows marked published, or throws the first failure once the published rows are marked.
     @discardableResult
     func relayBatch() async throws -> Int {
         let logger = self.logger
         let settings = self.settings
         let publisher = self.publisher
         do {
-            return try await postgres.withWatchedTransaction(logger: logger) { connection in
+            let outcome: (published: Int, failure: MessagingError?) = try await postgres.withWatchedTransaction(logger: logger) {
+                connection in
                 let rows = try await connection.query(
                     """
                     SELECT id, exchange, routing_key, message_id, body FROM outbox
@@ -108,40 +131,56 @@ struct OutboxRelay: Service {
                         OutgoingMessage(exchange: exchange, routingKey: routingKey, body: Array(body.readableBytesView), messageID: messageID)
                     )
                 }
-                guard !messages.isEmpty else { return 0 }
-                var dropped: [Int64: String] = [:]
-                var pending = Array(zip(ids, messages))
-                while !pending.isEmpty {
-                    do {
-                        let batch = pending.map(\.1)
-                        // An abandoned publish may still complete later: the rows stay unpublished and are sent
-                        // again, which consumers absorb by message id.
-                        let timeout = settings.publishTimeout
-                        try await AbandonableTask.run({ try await publisher.publish(batch) }, timeout: timeout) {
-                            MessagingError.broker("publish not confirmed within \(timeout)")
-                        }
-                        pending = []
-                    } catch MessagingError.unroutable(let exchange, let routingKey, let messageID)
-                        where exchange == Topology.controlExchange
-                    {
+                guard !messages.isEmpty else { return (0, nil) }
+                let outcomes = await Self.publish(messages, with: publisher, timeout: settings.publishTimeout)
+                var published: [Int64] = []
+                var dropped: [(id: Int64, reason: String)] = []
+                var failed: [(id: Int64, reason: String)] = []
+                var failure: MessagingError?
+                for (id, outcome) in zip(ids, outcomes) {
+                    switch outcome {
+                    case nil:
+                        published.append(id)
+                    case .unroutable(let exchange, _, _) where exchange == Topology.controlExchange:
                         // Nobody listens for control messages: nothing runs that could be canceled.
-                        guard let index = pending.firstIndex(where: { $0.1.messageID == messageID }) else {
-                            throw MessagingError.unroutable(exchange: exchange, routingKey: routingKey, messageID: messageID)
-                        }
-                        dropped[pending[index].0] = "unroutable: no queue bound to \(exchange)"
-                        pending.remove(at: index)
+                        dropped.append((id, "unroutable: no queue bound to \(exchange)"))
+                    case let error?:
+                        failed.append((id, error.description))
+                        failure = failure ?? error
                     }
                 }
-                try await connection.query(
-                    "UPDATE outbox SET published_at = now(), attempts = attempts + 1 WHERE id = ANY(\(ids))",
-                    logger: logger
-                )
-                for (id, reason) in dropped {
-                    try await connection.query("UPDATE outbox SET last_error = \(reason) WHERE id = \(id)", logger: logger)
+                let settled = published + dropped.map(\.id)
+                if !settled.isEmpty {
+                    try await connection.query(
+                        "UPDATE outbox SET published_at = now(), attempts = attempts + 1 WHERE id = ANY(\(settled))",
+                        logger: logger
+                    )
                 }
-                logger.debug("outbox rows published", metadata: ["outbox.count": "\(ids.count)", "outbox.first_id": "\(ids[0])"])
-                return ids.count
+                if !dropped.isEmpty {
+                    try await connection.query(
+                        """
+                        UPDATE outbox AS o SET last_error = f.reason
+                        FROM UNNEST(\(dropped.map(\.id)), \(dropped.map(\.reason))) AS f(id, reason) WHERE o.id = f.id
+                        """,
+                        logger: logger
+                    )
+                }
+                if !failed.isEmpty {
+                    try await connection.query(
+                        """
+                        UPDATE outbox AS o SET attempts = o.attempts + 1, last_error = f.reason
+                        FROM UNNEST(\(failed.map(\.id)), \(failed.map(\.reason))) AS f(id, reason) WHERE o.id = f.id
+                        """,
+                        logger: logger
+                    )
+                }
+                logger.debug(
+                    "outbox rows published",
+                    metadata: ["outbox.count": "\(settled.count)", "outbox.failed": "\(failed.count)", "outbox.first_id": "\(ids[0])"])
+                return (settled.count, failure)
             }
+            if let failure = outcome.failure { throw failure }
+            return outcome.published
         } catch let error as PostgresTransactionError {
             if let closure = error.closureError { throw closure }
             throw error

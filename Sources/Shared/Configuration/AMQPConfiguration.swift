@@ -17,6 +17,10 @@ public struct AMQPConfiguration: Sendable {
     /// `amqp.reconnect_max_delay`: longest wait in seconds between reconnection attempts (the wait doubles from
     /// 0.1 s up to this). Default 10.
     public var reconnectMaxDelay: Double
+    /// `amqp.ledger_max_age`: how long the `pansible.ledger` stream keeps cancels, claims and splits (a
+    /// RabbitMQ interval: `7D`, `36h`, `90m`). Every process must use the same value: a stream cannot be
+    /// re-declared with another (change it on a running broker with a policy instead). Default `7D`.
+    public var ledgerMaxAge: String = Topology.defaultLedgerMaxAge
 
     public init(source: ConfigurationSource) throws {
         self.url = try source.url("amqp.url", default: "amqp://guest:guest@127.0.0.1:5672/", schemes: ["amqp", "amqps"])
@@ -26,6 +30,11 @@ public struct AMQPConfiguration: Sendable {
         self.tlsCAFile = source.string("amqp.tls_ca_file").flatMap { $0.isEmpty ? nil : $0 }
         self.tlsVerify = try source.bool("amqp.tls_verify", default: true)
         self.reconnectMaxDelay = try source.double("amqp.reconnect_max_delay", default: 10, minimum: 0.1)
+        let maxAge = source.string("amqp.ledger_max_age", default: Topology.defaultLedgerMaxAge).trimmingCharacters(in: .whitespaces)
+        guard maxAge.range(of: #"^[1-9][0-9]*(Y|M|D|h|m|s)$"#, options: .regularExpression) != nil else {
+            throw ConfigurationError(key: "amqp.ledger_max_age", message: "expected a number and one of Y, M, D, h, m, s (e.g. 7D), got '\(maxAge)'")
+        }
+        self.ledgerMaxAge = maxAge
     }
 
     public init(

@@ -3,7 +3,8 @@ import Prometheus
 import ServiceLifecycle
 import Shared
 
-/// The splitter process: the AMQP client, the splitter service and the health/metrics server.
+/// The splitter process: the AMQP client, the ledger's reader (recorded splits), the splitter service and the
+/// health/metrics server.
 ///
 /// - Parameter onServerRunning: called with the operations server's port once it listens.
 func buildSplitter(
@@ -11,6 +12,7 @@ func buildSplitter(
     onServerRunning: (@Sendable (Int) async -> Void)? = nil
 ) throws -> ServiceGroup {
     let client = try AMQPClient(configuration: configuration.amqp, connectionName: "pansible-splitter", logger: logger)
+    let ledger = Ledger(client: client, writer: "splitter", logger: logger)
     let settings = configuration.splitter
     let capacity = PoolCapacity(warmUp: .seconds(settings.capacityWait))
     let splitter = JobSplitter(
@@ -19,8 +21,9 @@ func buildSplitter(
             fallbackShardSize: settings.shardSize),
         maxForks: settings.maxForks)
     let service = SplitterService(
-        consumer: client, publisher: client, queues: AMQPShardQueues(client: client, deliveryLimit: configuration.amqp.deliveryLimit),
-        resolver: GitRevisionResolver(), splitter: splitter, capacity: capacity, logger: logger)
+        consumer: client, publisher: client,
+        queues: AMQPShardQueues(client: client, deliveryLimit: configuration.amqp.deliveryLimit, ledgerMaxAge: configuration.amqp.ledgerMaxAge),
+        resolver: GitRevisionResolver(), splitter: splitter, capacity: capacity, ledger: ledger, logger: logger)
     let heartbeats = HeartbeatListener(subscriber: client, capacity: capacity, logger: logger)
     let server = OperationsServer.make(
         name: "pansible-splitter", address: configuration.splitter.address,
@@ -31,6 +34,7 @@ func buildSplitter(
         configuration: .init(
             services: [
                 .init(service: client),
+                .init(service: ledger),
                 .init(service: heartbeats),
                 .init(service: service, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup),
                 .init(service: server),

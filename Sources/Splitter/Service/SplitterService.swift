@@ -9,7 +9,13 @@ import Shared
 /// Order of work per job: pin the playbook's commit, split, publish every shard and the `job_split` event
 /// with confirms, **then** ack the job. A job that cannot be split (bad inventory, no host after `limit`,
 /// unreachable repository) gets a `job_failed` event with the reason and is acked, never redelivered
-/// forever. A redelivered job publishes the same shards again (same message ids, same event id): harmless.
+/// forever.
+///
+/// A job is split once: before publishing its shards the splitter records the split (commit, hosts and forks
+/// per shard) in the ledger, and a job delivered again (a duplicate publish, a splitter that died before its
+/// ack) publishes exactly the recorded split (same commit, same shards, same message ids) even when its ref
+/// has moved since; the workers' claims absorb the duplicate shards. Of two splitters splitting the same job
+/// at once, the split recorded first counts for both.
 struct SplitterService: Service {
     let consumer: any MessageConsuming
     let publisher: any MessagePublishing
@@ -20,6 +26,8 @@ struct SplitterService: Service {
     let capacity: PoolCapacity?
     /// Jobs split at once.
     let prefetch: Int
+    /// Where splits are recorded and found again; nil splits every delivery afresh.
+    let ledger: Ledger?
     let logger: Logger
 
     private let splitCounter = Counter(label: "pansible_splitter_jobs_split_total")
@@ -28,8 +36,9 @@ struct SplitterService: Service {
 
     init(
         consumer: any MessageConsuming, publisher: any MessagePublishing, queues: any ShardQueueDeclaring, resolver: any RevisionResolving,
-        splitter: JobSplitter, capacity: PoolCapacity? = nil, prefetch: Int = 2, logger: Logger
+        splitter: JobSplitter, capacity: PoolCapacity? = nil, prefetch: Int = 2, ledger: Ledger? = nil, logger: Logger
     ) {
+        self.ledger = ledger
         self.consumer = consumer
         self.publisher = publisher
         self.queues = queues
@@ -41,6 +50,8 @@ struct SplitterService: Service {
     }
 
     func run() async throws {
+        // Every split recorded before this splitter started is known before its first job.
+        try await ledger?.catchUp()
         let deliveries = try await consumer.consume(queue: Topology.jobsQueue, prefetch: prefetch)
         try await withThrowingDiscardingTaskGroup { group in
             // Up to `prefetch` jobs are in hand at once; each is settled by its own task.
@@ -99,6 +110,13 @@ struct SplitterService: Service {
             try await publishFailure(failure, job: job)
             return .failed(failure.message)
         }
+        if let ledger {
+            try await ledger.sync()
+            if let recorded = await ledger.split(job: job.jobUUID) {
+                logger.notice("job split before; publishing its recorded split", metadata: ["job.commit": "\(recorded.commit)"])
+                return try await publish(job, commit: recorded.commit, recorded: recorded, logger: logger)
+            }
+        }
         let commit: String
         if let pinned = job.playbook.commit {
             commit = pinned
@@ -111,27 +129,44 @@ struct SplitterService: Service {
                 return .failed(failure.message)
             }
         }
+        return try await publish(job, commit: commit, recorded: nil, logger: logger)
+    }
+
+    /// Splits the job (as `recorded` says, when given) and publishes the outcome.
+    private func publish(_ job: JobMessage, commit: String, recorded: SplitRecord?, logger: Logger) async throws -> Outcome {
         let pool = job.options.pool ?? Topology.defaultPool
-        let snapshot = await capacity?.snapshot(pool: pool)
-        switch splitter.split(job, commit: commit, capacity: snapshot) {
+        let snapshot = recorded == nil ? await capacity?.snapshot(pool: pool) : nil
+        let now = Date()
+        switch splitter.split(job, commit: commit, capacity: snapshot, now: now, recorded: recorded) {
         case .failure(let failure):
             try await publishFailure(failure, job: job)
             return .failed(failure.message)
-        case .success(let split):
-            // The pool's queue may not exist yet (no worker of it started): declare it, so shards wait for one.
-            try await queues.declareShardQueue(pool: pool)
-            let encoder = MessageCoding.encoder()
-            var messages: [OutgoingMessage] = []
-            messages.reserveCapacity(split.shards.count + 1)
-            for shard in split.shards {
-                messages.append(
-                    OutgoingMessage(
-                        exchange: Topology.shardsExchange, routingKey: pool, body: Array(try encoder.encode(shard)), messageID: shard.messageID))
+        case .success(let split) where recorded == nil && ledger != nil:
+            let record = JobSplitter.record(of: split, commit: commit, at: now)
+            guard let first = try await ledger?.recordSplit(job: job.jobUUID, plan: record), first != record else {
+                return try await publish(split, job: job, pool: pool, snapshot: snapshot)
             }
-            try await publisher.publish(messages)
-            try await publisher.publish(eventMessage(job: job, event: split.event, encoder: encoder))
-            return .split(shards: split.shards.count, capacity: snapshot)
+            logger.notice("job split at the same time elsewhere; publishing the split recorded first")
+            return try await publish(job, commit: first.commit, recorded: first, logger: logger)
+        case .success(let split):
+            return try await publish(split, job: job, pool: pool, snapshot: snapshot)
         }
+    }
+
+    private func publish(_ split: JobSplitter.Split, job: JobMessage, pool: String, snapshot: PoolCapacity.Snapshot?) async throws -> Outcome {
+        // The pool's queue may not exist yet (no worker of it started): declare it, so shards wait for one.
+        try await queues.declareShardQueue(pool: pool)
+        let encoder = MessageCoding.encoder()
+        var messages: [OutgoingMessage] = []
+        messages.reserveCapacity(split.shards.count + 1)
+        for shard in split.shards {
+            messages.append(
+                OutgoingMessage(
+                    exchange: Topology.shardsExchange, routingKey: pool, body: Array(try encoder.encode(shard)), messageID: shard.messageID))
+        }
+        try await publisher.publish(messages)
+        try await publisher.publish(eventMessage(job: job, event: split.event, encoder: encoder))
+        return .split(shards: split.shards.count, capacity: snapshot)
     }
 
     private func publishFailure(_ failure: JobSplitFailure, job: JobMessage) async throws {
@@ -181,16 +216,18 @@ protocol ShardQueueDeclaring: Sendable {
 actor AMQPShardQueues: ShardQueueDeclaring {
     let client: AMQPClient
     let deliveryLimit: Int
+    let ledgerMaxAge: String
     private var declared: Set<String> = [Topology.defaultPool]
 
-    init(client: AMQPClient, deliveryLimit: Int) {
+    init(client: AMQPClient, deliveryLimit: Int, ledgerMaxAge: String = Topology.defaultLedgerMaxAge) {
         self.client = client
         self.deliveryLimit = deliveryLimit
+        self.ledgerMaxAge = ledgerMaxAge
     }
 
     func declareShardQueue(pool: String) async throws {
         guard !declared.contains(pool) else { return }
-        try await client.declare(.pansible(pools: [pool], deliveryLimit: deliveryLimit))
+        try await client.declare(.pansible(pools: [pool], deliveryLimit: deliveryLimit, ledgerMaxAge: ledgerMaxAge))
         declared.insert(pool)
     }
 }

@@ -30,9 +30,13 @@ struct JobSplitter: Sendable {
     ///   - commit: The playbook revision pinned for every shard.
     ///   - capacity: The job's pool as its workers' heartbeats describe it; nil when not known (fixed shards).
     ///   - now: The event's timestamp.
-    func split(_ job: JobMessage, commit: String, capacity: PoolCapacity.Snapshot? = nil, now: Date = Date()) -> Result<
-        Split, JobSplitFailure
-    > {
+    ///   - recorded: An earlier split of the job to repeat: its hosts per shard and forks replace the cut, its
+    ///     commit and time `commit` and `now`, so the shards are the same as that split's.
+    func split(
+        _ job: JobMessage, commit: String, capacity: PoolCapacity.Snapshot? = nil, now: Date = Date(), recorded: SplitRecord? = nil
+    ) -> Result<Split, JobSplitFailure> {
+        let commit = recorded?.commit ?? commit
+        let now = recorded?.splitAt ?? now
         let inventory: Inventory
         do {
             inventory = try Inventory(hosts: job.inventory.hosts, vars: job.inventory.vars)
@@ -56,14 +60,22 @@ struct JobSplitter: Sendable {
         selected.sort { PythonJSON.keyOrder(inventory.hosts[$0].name, inventory.hosts[$1].name) }
 
         let plan: ShardPlan
-        do {
-            var sizing = self.sizing
-            sizing.slots = capacity?.slots ?? 0
-            plan = try ShardPlan.cut(hostCount: selected.count, shards: job.options.shards, shardSize: job.options.shardSize, sizing: sizing)
-        } catch .invalidShards(let value) {
-            return .failure(JobSplitFailure(.invalidOptions, "shards must be at least 1, got \(value)"))
-        } catch {
-            return .failure(JobSplitFailure(.invalidOptions, "shard_size must be 0 or more"))
+        if let recorded {
+            guard let repeated = Self.plan(recorded, hosts: selected.map { inventory.hosts[$0].name }) else {
+                return .failure(
+                    JobSplitFailure(.invalidInventory, "inventory \(job.inventory.name) no longer yields the hosts of its recorded split"))
+            }
+            plan = repeated
+        } else {
+            do {
+                var sizing = self.sizing
+                sizing.slots = capacity?.slots ?? 0
+                plan = try ShardPlan.cut(hostCount: selected.count, shards: job.options.shards, shardSize: job.options.shardSize, sizing: sizing)
+            } catch .invalidShards(let value) {
+                return .failure(JobSplitFailure(.invalidOptions, "shards must be at least 1, got \(value)"))
+            } catch {
+                return .failure(JobSplitFailure(.invalidOptions, "shard_size must be 0 or more"))
+            }
         }
 
         var playbook = job.playbook
@@ -77,6 +89,7 @@ struct JobSplitter: Sendable {
             let names = hostIDs.map { inventory.hosts[$0].name }
             let shardInventory = ShardInventory(inventory, hosts: hostIDs)
             var options = job.options
+            if let recorded { options.forks = recorded.shards[index].forks }
             if options.forks == nil { options.forks = max(1, min(names.count, maxForks)) }
             shards.append(
                 ShardMessage(
@@ -100,6 +113,24 @@ struct JobSplitter: Sendable {
         }
         let event = PansibleEvent(id: "split", type: PipelineEventType.jobSplit, timestamp: now, data: .object(data))
         return .success(Split(shards: shards, event: event))
+    }
+
+    /// The ranges of a recorded split, provided its shards hold exactly `hosts` in order.
+    static func plan(_ recorded: SplitRecord, hosts: [String]) -> ShardPlan? {
+        var ranges: [Range<Int>] = []
+        var start = 0
+        for shard in recorded.shards {
+            let end = start + shard.hosts.count
+            guard end <= hosts.count, Array(hosts[start..<end]) == shard.hosts else { return nil }
+            ranges.append(start..<end)
+            start = end
+        }
+        return start == hosts.count ? ShardPlan(ranges: ranges) : nil
+    }
+
+    /// The record that lets a later delivery of the job repeat this split.
+    static func record(of split: Split, commit: String, at splitAt: Date) -> SplitRecord {
+        SplitRecord(commit: commit, splitAt: splitAt, shards: split.shards.map { SplitRecord.Shard(hosts: $0.hosts, forks: $0.options.forks) })
     }
 
     /// What a job whose pool has no live worker says until one of its shards starts.

@@ -3,7 +3,8 @@ import Foundation
 /// What this worker knows about cancelled jobs and which of their shards it is running.
 ///
 /// Cancelled job ids are remembered for `memory` (default a day, at most `capacity` of them), so shards of
-/// a cancelled job still queued for this worker are acknowledged without running.
+/// a cancelled job still queued for this worker are acknowledged without running. The worker's `Ledger`
+/// fills it with every cancel in the ledger stream, including those published before the worker started.
 actor CancellationRegistry {
     private var canceled: [UUID: ContinuousClock.Instant] = [:]
     private var running: [UUID: [ObjectIdentifier: RunControl]] = [:]
@@ -39,6 +40,14 @@ actor CancellationRegistry {
             for control in controls {
                 group.addTask { await control.stop(.canceled) }
             }
+        }
+    }
+
+    /// Marks the job cancelled and starts stopping its running shards, without waiting for them (stopping
+    /// takes up to the grace periods).
+    func beginCancel(job: UUID) {
+        for control in markCanceled(job: job) {
+            Task { await control.stop(.canceled) }
         }
     }
 

@@ -25,6 +25,10 @@ struct ShardRunner: Sendable {
     let registry: CancellationRegistry
     let baseEnvironment: [String: String]
     let logger: Logger
+    /// Where runs claim their shard and record it done (see `admit`); nil runs every delivery.
+    var ledger: Ledger? = nil
+    /// The shards running in this worker, so that a redelivery waits for its run in progress; nil: none kept.
+    var localRuns: LocalRuns? = nil
 
     /// What became of a run.
     struct Outcome: Sendable, Equatable {
@@ -40,6 +44,13 @@ struct ShardRunner: Sendable {
     /// Runs the shard (or reports it cancelled when its job is), returning once every event is confirmed.
     func run(_ shard: ShardMessage, attempt: Int) async -> Outcome {
         let runID = UUID()
+        return await exclusively(shard, attempt: attempt) {
+            if let settled = await admit(shard, attempt: attempt, runID: runID) { return settled }
+            return await recordDone(shard, await runAdmitted(shard, attempt: attempt, runID: runID))
+        }
+    }
+
+    private func runAdmitted(_ shard: ShardMessage, attempt: Int, runID: UUID) async -> Outcome {
         var logger = self.logger
         logger[metadataKey: "job.uuid"] = "\(shard.jobUUID.uuidString.lowercased())"
         logger[metadataKey: "shard.index"] = "\(shard.index)"

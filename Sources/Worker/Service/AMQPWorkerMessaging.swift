@@ -10,7 +10,7 @@ struct AMQPWorkerMessaging: WorkerMessaging {
         try await client.consumer(queue: Topology.shardsQueue(pool: pool), prefetch: prefetch)
     }
 
-    func control() async throws -> AsyncThrowingStream<Delivery, any Error> {
-        try await client.subscribe(exchange: Topology.controlExchange, bindingKeys: [""], autoAck: false, prefetch: 100).deliveries
+    func ledger() async throws -> AsyncThrowingStream<Delivery, any Error> {
+        try await client.consume(queue: Topology.ledgerQueue, prefetch: 500, arguments: [AMQPArgument("x-stream-offset", .string("first"))])
     }
 }

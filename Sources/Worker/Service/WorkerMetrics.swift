@@ -25,6 +25,8 @@ struct WorkerMetrics: Sendable {
     }
 
     func record(_ outcome: ShardRunner.Outcome) {
+        // A duplicate delivery acknowledged without running is no run.
+        guard outcome.finalEvent != ShardRunner.skipped else { return }
         switch outcome.finalEvent {
         case PipelineEventType.shardFinished: finished.increment()
         case PipelineEventType.shardCanceled: canceled.increment()

@@ -33,7 +33,7 @@ import Testing
         let topology = AMQPTopology.pansible(pools: ["dc1", "default", "dc1"], deliveryLimit: 7)
         let names = topology.queues.map(\.name)
         #expect(names.filter { $0.hasPrefix("pansible.shards.") }.sorted() == ["pansible.shards.dc1", "pansible.shards.default"])
-        for queue in topology.queues where queue.name != Topology.deadLetterQueue {
+        for queue in topology.queues where ![Topology.deadLetterQueue, Topology.ledgerQueue].contains(queue.name) {
             #expect(queue.arguments.contains(AMQPArgument("x-delivery-limit", .int(7))))
             #expect(queue.arguments.contains(AMQPArgument("x-dead-letter-exchange", .string(Topology.deadLetterExchange))))
             #expect(queue.arguments.contains(AMQPArgument("x-overflow", .string("reject-publish"))))
@@ -41,5 +41,17 @@ import Testing
         }
         #expect(topology.bindings.contains(AMQPTopology.Binding(queue: "pansible.shards.dc1", exchange: "pansible.shards", key: "dc1")))
         #expect(topology.bindings.contains(AMQPTopology.Binding(queue: "pansible.events", exchange: "pansible.events", key: "job.#")))
+        // The ledger: a stream with a retention, fed by the control and ledger exchanges.
+        let ledger = try? #require(topology.queues.first { $0.name == Topology.ledgerQueue })
+        #expect(ledger?.arguments.contains(AMQPArgument("x-queue-type", .string("stream"))) == true)
+        #expect(ledger?.arguments.contains(AMQPArgument("x-max-age", .string("7D"))) == true)
+        #expect(topology.bindings.contains(AMQPTopology.Binding(queue: Topology.ledgerQueue, exchange: Topology.controlExchange, key: "")))
+        #expect(topology.bindings.contains(AMQPTopology.Binding(queue: Topology.ledgerQueue, exchange: Topology.ledgerExchange, key: "")))
+    }
+
+    @Test func ledgerMaxAgeIsReadAndChecked() throws {
+        #expect(try AMQPConfiguration(source: ConfigurationSource(values: [:])).ledgerMaxAge == "7D")
+        #expect(try AMQPConfiguration(source: ConfigurationSource(values: ["amqp.ledger_max_age": "36h"])).ledgerMaxAge == "36h")
+        #expect(throws: ConfigurationError.self) { try AMQPConfiguration(source: ConfigurationSource(values: ["amqp.ledger_max_age": "a week"])) }
     }
 }

@@ -32,7 +32,8 @@ public final class AMQPClient: MessagePublishing, MessageConsuming, MessageSubsc
         self.shutdownTimeout = shutdownTimeout
         let loop = AMQPConnectionLoop(
             configuration: configuration, endpoint: endpoint,
-            topology: topology ?? .pansible(deliveryLimit: configuration.deliveryLimit), connectionName: connectionName,
+            topology: topology ?? .pansible(deliveryLimit: configuration.deliveryLimit, ledgerMaxAge: configuration.ledgerMaxAge),
+            connectionName: connectionName,
             logger: logger, mailbox: mailbox, status: status)
         let thread = Thread { loop.run() }
         thread.name = "pansible-amqp"
@@ -45,14 +46,48 @@ public final class AMQPClient: MessagePublishing, MessageConsuming, MessageSubsc
     public func publish(_ messages: [OutgoingMessage]) async throws {
         guard !messages.isEmpty else { return }
         let mailbox = self.mailbox
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            let batch = AMQPPublishBatch(messages: messages, continuation: continuation)
-            if !mailbox.push(.publish(batch)) { batch.finish(.shutdown) }
+        let batch = AMQPPublishBatch(messages: messages)
+        try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+                batch.attach(continuation)
+                if !mailbox.push(.publish(batch)) { batch.finish(.shutdown) }
+            }
+        } onCancel: {
+            batch.abandon()
         }
     }
 
+    public func publishEach(_ messages: [OutgoingMessage]) async -> [MessagingError?] {
+        guard !messages.isEmpty else { return [] }
+        let mailbox = self.mailbox
+        let batch = AMQPPublishBatch(messages: messages)
+        var unsettled = MessagingError.abandoned
+        do {
+            try await withTaskCancellationHandler {
+                try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+                    batch.attach(continuation)
+                    if !mailbox.push(.publish(batch)) { batch.finish(.shutdown) }
+                }
+            } onCancel: {
+                batch.abandon()
+            }
+        } catch let error as MessagingError {
+            unsettled = error
+        } catch {
+            unsettled = .broker("\(error)")
+        }
+        return batch.outcomes(unsettled: unsettled)
+    }
+
     public func consume(queue: String, prefetch: Int) async throws -> AsyncThrowingStream<Delivery, any Error> {
-        try await startConsumer(source: .queue(queue), bindingKeys: [], prefetch: prefetch, autoAck: false).stream
+        try await consume(queue: queue, prefetch: prefetch, arguments: [])
+    }
+
+    /// Deliveries of `queue`, like `consume(queue:prefetch:)`, with consumer arguments: a stream's
+    /// `x-stream-offset` (`first`, `last`, `next`, an offset, or an interval such as `7D`). A consumer restarted
+    /// after a reconnection starts again with the same arguments.
+    public func consume(queue: String, prefetch: Int, arguments: [AMQPArgument]) async throws -> AsyncThrowingStream<Delivery, any Error> {
+        try await startConsumer(source: .queue(queue), bindingKeys: [], prefetch: prefetch, autoAck: false, arguments: arguments).stream
     }
 
     /// Like `consume(queue:prefetch:)`, with a handle that stops taking messages while the deliveries already
@@ -94,7 +129,7 @@ public final class AMQPClient: MessagePublishing, MessageConsuming, MessageSubsc
     }
 
     private func startConsumer(
-        source: AMQPConsumer.Source, bindingKeys: Set<String>, prefetch: Int, autoAck: Bool
+        source: AMQPConsumer.Source, bindingKeys: Set<String>, prefetch: Int, autoAck: Bool, arguments: [AMQPArgument] = []
     ) async throws -> (id: Int, stream: AsyncThrowingStream<Delivery, any Error>) {
         let id = consumerIDs.next()
         let mailbox = self.mailbox
@@ -105,7 +140,8 @@ public final class AMQPClient: MessagePublishing, MessageConsuming, MessageSubsc
             if case .cancelled = termination { _ = mailbox.push(.cancel(consumerID: id)) }
         }
         let consumer = AMQPConsumer(
-            id: id, source: source, bindingKeys: bindingKeys, prefetch: prefetch, autoAck: autoAck, continuation: continuation)
+            id: id, source: source, bindingKeys: bindingKeys, prefetch: prefetch, autoAck: autoAck, arguments: arguments,
+            continuation: continuation)
         try await withCheckedThrowingContinuation { (started: CheckedContinuation<Void, any Error>) in
             if !mailbox.push(.consume(consumer, started)) {
                 continuation.finish()

@@ -27,7 +27,10 @@ extension AMQPConnectionLoop {
                 }
             }
             let started = consumer.queueName.withAMQPBytes { queue in
-                amqp_basic_consume(connection, channel, queue, amqp_empty_bytes, 0, consumer.autoAck ? 1 : 0, 0, amqp_empty_table)
+                AMQPTable.with(consumer.arguments) { table in
+                    amqp_basic_consume(
+                        connection, channel, queue, amqp_empty_bytes, 0, consumer.autoAck ? 1 : 0, 0, table?.pointee ?? amqp_empty_table)
+                }
             }
             try check(amqp_get_rpc_reply(connection), channel: channel, what: "basic.consume")
             consumer.consumerTag = started.map { String(amqpBytes: $0.pointee.consumer_tag) } ?? ""

@@ -59,7 +59,7 @@ extension AMQPConnectionLoop {
                 inFlight[position] = nil
                 inFlightCount -= 1
                 if positive {
-                    pending.batch.settle(failure: pending.returned)
+                    pending.batch.settle(index: pending.index, failure: pending.returned)
                 } else {
                     nacked.append(AMQPPendingPublish(batch: pending.batch, index: pending.index))
                 }

@@ -13,6 +13,8 @@ final class AMQPConsumer: @unchecked Sendable {
     let source: Source
     let prefetch: Int
     let autoAck: Bool
+    /// `basic.consume` arguments (a stream's `x-stream-offset`).
+    let arguments: [AMQPArgument]
     let continuation: AsyncThrowingStream<Delivery, any Error>.Continuation
 
     // Owned by the connection's thread.
@@ -43,9 +45,10 @@ final class AMQPConsumer: @unchecked Sendable {
     }
 
     init(
-        id: Int, source: Source, bindingKeys: Set<String>, prefetch: Int, autoAck: Bool,
+        id: Int, source: Source, bindingKeys: Set<String>, prefetch: Int, autoAck: Bool, arguments: [AMQPArgument] = [],
         continuation: AsyncThrowingStream<Delivery, any Error>.Continuation
     ) {
+        self.arguments = arguments
         self.id = id
         self.source = source
         self.bindingKeys = bindingKeys

@@ -37,6 +37,17 @@ public struct AMQPTopology: Sendable, Equatable {
             }
             return Queue(name: name, arguments: arguments)
         }
+
+        /// A durable stream (an append-only log that every consumer reads from an offset of its choice) that
+        /// drops whole segments once they are older than `maxAge` (`7D`, `12h`, …).
+        public static func stream(name: String, maxAge: String, maxSegmentBytes: Int = 16 << 20) -> Queue {
+            Queue(
+                name: name,
+                arguments: [
+                    AMQPArgument("x-queue-type", .string("stream")), AMQPArgument("x-max-age", .string(maxAge)),
+                    AMQPArgument("x-stream-max-segment-size-bytes", .int(maxSegmentBytes)),
+                ])
+        }
     }
 
     public struct Binding: Sendable, Equatable {
@@ -62,8 +73,11 @@ public struct AMQPTopology: Sendable, Equatable {
     }
 
     /// Pansible's topology (see `Topology`): every exchange, the jobs and events queues, one shards queue per
-    /// pool (`default` always included), and the dead-letter queue.
-    public static func pansible(pools: [String] = [], deliveryLimit: Int) -> AMQPTopology {
+    /// pool (`default` always included), the dead-letter queue, and the ledger stream fed by the ledger and
+    /// control exchanges, whose records are kept for `ledgerMaxAge` (every process must declare the same).
+    public static func pansible(pools: [String] = [], deliveryLimit: Int, ledgerMaxAge: String = Topology.defaultLedgerMaxAge)
+        -> AMQPTopology
+    {
         var topology = AMQPTopology(
             exchanges: [
                 Exchange(name: Topology.jobsExchange, kind: .direct),
@@ -72,16 +86,20 @@ public struct AMQPTopology: Sendable, Equatable {
                 Exchange(name: Topology.controlExchange, kind: .fanout),
                 Exchange(name: Topology.workersExchange, kind: .topic),
                 Exchange(name: Topology.deadLetterExchange, kind: .fanout),
+                Exchange(name: Topology.ledgerExchange, kind: .fanout),
             ],
             queues: [
                 .quorum(name: Topology.deadLetterQueue, deliveryLimit: nil, deadLetterExchange: nil),
                 .quorum(name: Topology.jobsQueue, deliveryLimit: deliveryLimit, deadLetterExchange: Topology.deadLetterExchange),
                 .quorum(name: Topology.eventsQueue, deliveryLimit: deliveryLimit, deadLetterExchange: Topology.deadLetterExchange),
+                .stream(name: Topology.ledgerQueue, maxAge: ledgerMaxAge),
             ],
             bindings: [
                 Binding(queue: Topology.deadLetterQueue, exchange: Topology.deadLetterExchange, key: ""),
                 Binding(queue: Topology.jobsQueue, exchange: Topology.jobsExchange, key: Topology.jobsRoutingKey),
                 Binding(queue: Topology.eventsQueue, exchange: Topology.eventsExchange, key: "job.#"),
+                Binding(queue: Topology.ledgerQueue, exchange: Topology.ledgerExchange, key: ""),
+                Binding(queue: Topology.ledgerQueue, exchange: Topology.controlExchange, key: ""),
             ]
         )
         var seen = Set<String>()

@@ -1,0 +1,126 @@
+import Foundation
+import Shared
+import TestSupport
+import Testing
+
+@testable import Worker
+
+/// The worker and the `pansible.ledger` stream on RabbitMQ: cancels outlive the workers that were running
+/// when they were published, a shard delivered twice runs once, a shard past its job's deadline never runs.
+@Suite(.serialized, .enabled(if: TestServices.available, "needs RabbitMQ (make test)"))
+struct WorkerLedgerTests {
+    /// A playbook that appends a line to `marker` on every run, then takes a moment.
+    static func markerPlaybook(_ marker: String, sleep: Int = 2) -> String {
+        """
+        - hosts: all
+          gather_facts: false
+          tasks:
+            - ansible.builtin.shell: echo run >> \(marker)
+            - ansible.builtin.command: sleep \(sleep)
+        """
+    }
+
+    /// Waits (bounded) for a worker's first heartbeat: its shard consumer is open from then on.
+    static func firstHeartbeat(_ subscription: Subscription) async throws {
+        try await withThrowingTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                for try await _ in subscription.deliveries { return true }
+                return false
+            }
+            group.addTask {
+                try await Task.sleep(for: .seconds(120))
+                return false
+            }
+            defer { group.cancelAll() }
+            guard try await group.next() == true else { throw TestFailure("no worker heartbeat within 120 s") }
+        }
+    }
+
+    static func runs(_ marker: String) -> Int {
+        ((try? String(contentsOfFile: marker, encoding: .utf8)) ?? "").split(separator: "\n").count
+    }
+
+    @Test func aCancelPublishedWhileNoWorkerRunsStopsTheShardOfALaterWorker() async throws {
+        let broker = try await WorkerBroker()
+        let work = try WorkerFixtures.temporaryDirectory()
+        let marker = "\(work)/runs"
+        let repository = try TestRepository.create(files: ["site.yml": Self.markerPlaybook(marker)])
+        defer {
+            repository.remove()
+            try? FileManager.default.removeItem(atPath: work)
+        }
+        let shard = WorkerFixtures.shard(repository: repository, inventory: WorkerFixtures.localInventory(hosts: ["a"]), hosts: ["a"])
+        // No worker runs: the shard waits in the queue and the cancel has no worker to reach.
+        try await broker.publish(shard)
+        try await broker.cancel(job: shard.jobUUID)
+
+        try await broker.withWorker(configuration: try broker.configuration(workDirectory: "\(work)/worker")) {
+            let canceled = try await broker.wait(for: "shard_canceled") { $0.events(job: shard.jobUUID, type: PipelineEventType.shardCanceled).first }
+            #expect(canceled.event.data?["reason"]?.stringValue == "the job was cancelled before this shard started")
+        }
+        #expect(await broker.events.batches.events(job: shard.jobUUID, type: "playbook_on_start").isEmpty)
+        #expect(Self.runs(marker) == 0)
+        #expect(try await broker.shardQueueStaysEmpty())
+        await broker.close()
+    }
+
+    @Test func theSameShardPublishedTwiceRunsOnceAndAgainAfterItFinishedNotAtAll() async throws {
+        let broker = try await WorkerBroker()
+        let work = try WorkerFixtures.temporaryDirectory()
+        let marker = "\(work)/runs"
+        let repository = try TestRepository.create(files: ["site.yml": Self.markerPlaybook(marker)])
+        defer {
+            repository.remove()
+            try? FileManager.default.removeItem(atPath: work)
+        }
+        let shard = WorkerFixtures.shard(repository: repository, inventory: WorkerFixtures.localInventory(hosts: ["a"]), hosts: ["a"])
+        let configuration = try broker.configuration(workDirectory: "\(work)/worker", ["worker.concurrency": "2"])
+
+        try await broker.withWorker(configuration: configuration) {
+            // Both copies are delivered at once (two slots): one runs, the other is acknowledged without running.
+            try await broker.publish(shard)
+            try await broker.publish(shard)
+            _ = try await broker.wait(for: "shard_finished") { $0.run(ending: PipelineEventType.shardFinished, job: shard.jobUUID) }
+            #expect(try await broker.shardQueueStaysEmpty())
+        }
+        #expect(Self.runs(marker) == 1)
+        #expect(await broker.events.batches.events(job: shard.jobUUID, type: PipelineEventType.shardStarted).count == 1)
+
+        // A copy arriving after the shard finished, at a worker started afresh, is not run either.
+        let heartbeats = try await broker.client.subscribe(exchange: Topology.workersExchange, bindingKeys: ["#"], autoAck: true, prefetch: 10)
+        try await broker.withWorker(configuration: configuration) {
+            try await Self.firstHeartbeat(heartbeats)
+            try await broker.publish(shard)
+            #expect(try await broker.shardQueueStaysEmpty())
+        }
+        heartbeats.cancel()
+        #expect(try await broker.shardQueueStaysEmpty())
+        #expect(Self.runs(marker) == 1)
+        #expect(await broker.events.batches.events(job: shard.jobUUID, type: PipelineEventType.shardStarted).count == 1)
+        await broker.close()
+    }
+
+    @Test func aShardPastItsJobsDeadlineIsReportedWithoutRunning() async throws {
+        let broker = try await WorkerBroker()
+        let work = try WorkerFixtures.temporaryDirectory()
+        let marker = "\(work)/runs"
+        let repository = try TestRepository.create(files: ["site.yml": Self.markerPlaybook(marker, sleep: 0)])
+        defer {
+            repository.remove()
+            try? FileManager.default.removeItem(atPath: work)
+        }
+        var late = WorkerFixtures.shard(repository: repository, inventory: WorkerFixtures.localInventory(hosts: ["a"]), hosts: ["a"])
+        late.deadline = Date(timeIntervalSinceNow: -60)
+        let shard = late
+
+        try await broker.withWorker(configuration: try broker.configuration(workDirectory: "\(work)/worker")) {
+            try await broker.publish(shard)
+            let error = try await broker.wait(for: "shard_error") { $0.events(job: shard.jobUUID, type: PipelineEventType.shardError).first }
+            #expect(error.event.data?["reason"]?.stringValue == "the job's deadline passed before this shard started")
+        }
+        #expect(Self.runs(marker) == 0)
+        #expect(await broker.events.batches.events(job: shard.jobUUID, type: "playbook_on_start").isEmpty)
+        #expect(try await broker.shardQueueStaysEmpty())
+        await broker.close()
+    }
+}
