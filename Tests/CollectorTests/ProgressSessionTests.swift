@@ -159,17 +159,17 @@ import Testing
                 amqpURL: amqpURL, databaseURL: databaseURL, extra: ["collector.live_prefetch": "37"])
             try await CollectorHarness.withCollector(configuration: configuration) { _ in
                 let vhost = String(try #require(URLComponents(string: amqpURL)).path.dropFirst())
-                var live: [Substring] = []
+                // Two server-named queues: the live queue and the workers' heartbeats (auto-ack, for the sweeper).
+                var named: [Substring] = []
                 let found = await TestServices.eventually(timeout: .seconds(30)) {
                     let lines = (try? Self.listConsumers(vhost: vhost)) ?? []
-                    live = lines.filter { $0.hasPrefix("amq.gen-") }
-                    return !live.isEmpty
+                    named = lines.filter { $0.hasPrefix("amq.gen-") }
+                    return named.count == 2
                 }
-                #expect(found, "the live queue has a consumer")
-                let fields = live.first?.split(separator: "\t") ?? []
-                #expect(fields.count == 3)
-                #expect(fields.dropFirst().first == "true", "acks required: \(live)")
-                #expect(fields.last == "37", "prefetch: \(live)")
+                #expect(found, "the live and heartbeat queues have a consumer each: \(named)")
+                let fields = named.map { Array($0.split(separator: "\t").dropFirst()) }
+                #expect(fields.contains(["true", "37"]), "the live queue's consumer acks with a prefetch of 37: \(named)")
+                #expect(fields.contains(["false", "0"]), "the heartbeats' consumer: \(named)")
             }
         }
     }

@@ -29,7 +29,7 @@ struct JobEndingTests {
             workers: 1,
             environment: [
                 "PANSIBLE_COLLECTOR_SWEEP_INTERVAL": "1", "PANSIBLE_COLLECTOR_CANCEL_GRACE": "3",
-                "PANSIBLE_COLLECTOR_NO_WORKER_GRACE": "20",
+                "PANSIBLE_COLLECTOR_NO_WORKER_GRACE": "60",
             ])
         do {
             try await run(stack)
@@ -94,7 +94,7 @@ struct JobEndingTests {
         #expect(overdueEnd["status_reason"] as? String == "deadline passed: the job did not end within 1 s of its launch", "\(overdueEnd)")
         #expect(overdueEnd["deadline"] as? String != nil)
 
-        let strandedEnd = try await stack.waitForJob(stranded, timeout: .seconds(90))
+        let strandedEnd = try await stack.waitForJob(stranded, timeout: .seconds(240))
         #expect(strandedEnd["status"] as? String == "error")
         #expect((strandedEnd["status_reason"] as? String)?.hasPrefix("no worker serves pool 'nobody'") == true, "\(strandedEnd)")
 

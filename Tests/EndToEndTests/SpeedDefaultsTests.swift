@@ -65,7 +65,8 @@ struct SpeedDefaultsTests {
             strandedJob = try await stack.api("GET", "/api/v1/job/\(strandedUUID)").object
             return (strandedJob["status_reason"] as? String)?.contains("no live worker serves pool 'nowhere'") == true
         }
-        #expect(told, "\(strandedJob)")
+        let strandedEvents = try await stack.api("GET", "/api/v1/job/\(strandedUUID)/events").text
+        #expect(told, "\(strandedJob) \(strandedEvents)")
         #expect(strandedJob["status"] as? String != "successful")
 
         // No shard option: one shard per live slot, and every worker runs one.

@@ -143,7 +143,11 @@ struct SplitterService: Service {
             return .failed(failure.message)
         case .success(let split) where recorded == nil && ledger != nil:
             let record = JobSplitter.record(of: split, commit: commit, at: now)
-            guard let first = try await ledger?.recordSplit(job: job.jobUUID, plan: record), first != record else {
+            // Read back through JSON, the split time keeps only milliseconds: the same commit and shards at
+            // that time is this split.
+            guard let first = try await ledger?.recordSplit(job: job.jobUUID, plan: record),
+                first.commit != record.commit || first.shards != record.shards || abs(first.splitAt.timeIntervalSince(record.splitAt)) >= 0.001
+            else {
                 return try await publish(split, job: job, pool: pool, snapshot: snapshot)
             }
             logger.notice("job split at the same time elsewhere; publishing the split recorded first")
