@@ -12,7 +12,7 @@ import Shared
 /// finishes its running shards.
 func buildWorker(
     configuration: PansibleConfiguration, logger: Logger, messaging: any WorkerMessaging, extraServices: [any Service] = [],
-    readinessChecks: [any ReadinessCheck] = []
+    readinessChecks: [any ReadinessCheck] = [], heartbeats: (any MessageSubscribing)? = nil
 ) throws -> ServiceGroup {
     let worker = configuration.worker
     var serviceLogger = logger
@@ -28,6 +28,13 @@ func buildWorker(
     var runner = try makeShardRunner(configuration: configuration, logger: serviceLogger, publisher: messaging.publisher, registry: registry)
     runner.ledger = ledger
     runner.localRuns = LocalRuns()
+    var listeners: [ServiceGroupConfiguration.ServiceConfiguration] = []
+    if let heartbeats {
+        // Workers heartbeat every `worker.heartbeat_interval` or so: by 2.5 of them, every live one is known.
+        let liveWorkers = PoolCapacity(warmUp: .seconds(worker.heartbeatInterval * 2.5 + 1))
+        runner.liveWorkers = liveWorkers
+        listeners.append(.init(service: HeartbeatListener(subscriber: heartbeats, capacity: liveWorkers, logger: serviceLogger)))
+    }
     let metricsRegistry = PrometheusCollectorRegistry()
     let metrics = WorkerMetrics(registry: metricsRegistry)
     let running = RunningShards()
@@ -43,7 +50,7 @@ func buildWorker(
         name: "pansible-worker", address: worker.address, checks: readinessChecks, registry: metricsRegistry, logger: serviceLogger,
         onServerRunning: { port in operationsLogger.info("health and metrics listening", metadata: ["port": "\(port)"]) })
     let services: [ServiceGroupConfiguration.ServiceConfiguration] =
-        extraServices.map { .init(service: $0) } + [
+        extraServices.map { .init(service: $0) } + listeners + [
             // Stopped in reverse order: the shard service finishes its shards first, then the heartbeat says goodbye.
             .init(service: ledger), .init(service: operations), .init(service: heartbeat),
             .init(service: shards, successTerminationBehavior: .gracefullyShutdownGroup),
@@ -106,5 +113,5 @@ func buildWorker(configuration: PansibleConfiguration, logger: Logger) throws ->
         connectionName: "pansible-worker \(configuration.worker.workerID)", logger: logger)
     return try buildWorker(
         configuration: configuration, logger: logger, messaging: AMQPWorkerMessaging(client: client), extraServices: [client],
-        readinessChecks: [ClosureReadinessCheck(name: "amqp") { client.isConnected }])
+        readinessChecks: [ClosureReadinessCheck(name: "amqp") { client.isConnected }], heartbeats: client)
 }

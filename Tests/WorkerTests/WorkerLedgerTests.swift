@@ -100,6 +100,75 @@ struct WorkerLedgerTests {
         await broker.close()
     }
 
+    /// A shard the broker hands out again while the worker that claimed its earlier attempt is alive (its
+    /// connection dropped mid-run) waits for that run: once the other worker records it done, the delivery
+    /// is acknowledged without running. When the other worker falls silent instead, the shard runs.
+    @Test func aRedeliveryWaitsWhileAnotherLiveWorkerRunsTheEarlierAttempt() async throws {
+        let broker = try await WorkerBroker()
+        let work = try WorkerFixtures.temporaryDirectory()
+        let marker = "\(work)/runs"
+        let repository = try TestRepository.create(files: ["site.yml": Self.markerPlaybook(marker, sleep: 0)])
+        defer {
+            repository.remove()
+            try? FileManager.default.removeItem(atPath: work)
+        }
+        let inventory = WorkerFixtures.localInventory(hosts: ["a"])
+        let finished = WorkerFixtures.shard(repository: repository, inventory: inventory, hosts: ["a"])
+        let abandoned = WorkerFixtures.shard(repository: repository, inventory: inventory, hosts: ["a"])
+
+        // Another worker, "elsewhere", claimed each shard's first delivery and is alive: it heartbeats.
+        let encoder = MessageCoding.encoder()
+        for shard in [finished, abandoned] {
+            let claim = LedgerRecord(kind: .claim, writer: "elsewhere", shard: shard.messageID, attempt: 1, runID: UUID())
+            try await broker.client.publish([
+                OutgoingMessage(exchange: Topology.ledgerExchange, routingKey: "", body: Array(try encoder.encode(claim)), messageID: claim.messageID)
+            ])
+        }
+        let heartbeats = Task {
+            while !Task.isCancelled {
+                let heartbeat = WorkerHeartbeat(workerID: "elsewhere", pool: "default", slots: 2, running: 2, interval: 0.5, stopping: false)
+                try? await broker.client.publish([
+                    OutgoingMessage(
+                        exchange: Topology.workersExchange, routingKey: "default", body: try MessageCoding.encode(heartbeat),
+                        messageID: UUID().uuidString)
+                ])
+                try? await Task.sleep(for: .milliseconds(250))
+            }
+        }
+        defer { heartbeats.cancel() }
+
+        // Both shards' first deliveries went back to the queue (that worker's connection dropped): the next
+        // deliveries are attempt 2.
+        try await broker.publish(finished)
+        try await broker.publish(abandoned)
+        var returned = 0
+        for try await delivery in try await broker.client.consume(queue: Topology.shardsQueue(pool: "default"), prefetch: 2) {
+            try await delivery.nack(requeue: true)
+            returned += 1
+            if returned == 2 { break }
+        }
+
+        let configuration = try broker.configuration(workDirectory: "\(work)/worker", ["worker.concurrency": "2"])
+        try await broker.withWorker(configuration: configuration) {
+            try await Task.sleep(for: .seconds(4))
+            #expect(Self.runs(marker) == 0, "a redelivery ran beside the live worker's run")
+            // The other worker's run of the first shard ends: it is done, and its waiting delivery is acknowledged.
+            let done = LedgerRecord(kind: .done, writer: "elsewhere", shard: finished.messageID)
+            try await broker.client.publish([
+                OutgoingMessage(exchange: Topology.ledgerExchange, routingKey: "", body: Array(try encoder.encode(done)), messageID: done.messageID)
+            ])
+            try await Task.sleep(for: .seconds(2))
+            #expect(Self.runs(marker) == 0)
+            // The other worker falls silent: the second shard runs here.
+            heartbeats.cancel()
+            _ = try await broker.wait(for: "shard_finished") { $0.run(ending: PipelineEventType.shardFinished, job: abandoned.jobUUID) }
+            #expect(try await broker.shardQueueStaysEmpty())
+        }
+        #expect(Self.runs(marker) == 1)
+        #expect(await broker.events.batches.events(job: finished.jobUUID, type: PipelineEventType.shardStarted).isEmpty)
+        await broker.close()
+    }
+
     @Test func aShardPastItsJobsDeadlineIsReportedWithoutRunning() async throws {
         let broker = try await WorkerBroker()
         let work = try WorkerFixtures.temporaryDirectory()

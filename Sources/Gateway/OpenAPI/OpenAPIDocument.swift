@@ -2424,6 +2424,10 @@ enum OpenAPIDocument {
                     "format": "date-time",
                     "description": "When the job must have ended; past it the collector ends it error."
                   },
+                  "dead_letters": {
+                    "type": "integer",
+                    "description": "Messages and events of the job the collector kept as dead letters."
+                  },
                   "created_at": {
                     "type": "string",
                     "format": "date-time"

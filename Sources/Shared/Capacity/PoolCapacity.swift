@@ -85,6 +85,15 @@ public actor PoolCapacity {
         return snapshot
     }
 
+    /// Whether the warm-up is over: every live worker has been heard from by now.
+    public func isWarm(at now: ContinuousClock.Instant = .now) -> Bool { now >= startedAt + warmUp }
+
+    /// Whether the worker has sent a heartbeat recently and not said it is stopping.
+    public func isLive(workerID: String, at now: ContinuousClock.Instant = .now) -> Bool {
+        guard let seen = workers[workerID] else { return false }
+        return now < seen.at + .seconds(seen.heartbeat.interval * 2.5 + 1)
+    }
+
     /// The slots of the workers of one machine, scaled down when the cores they sized them from add up to
     /// more than the machine has.
     public static func slots(sharingOneMachine heartbeats: [WorkerHeartbeat]) -> Int {

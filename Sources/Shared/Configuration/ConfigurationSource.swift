@@ -158,7 +158,8 @@ public struct ConfigurationSource: Sendable {
     public func url(_ key: String, default defaultValue: String, schemes: Set<String>) throws -> URL {
         let text = raw(key) ?? defaultValue
         guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), schemes.contains(scheme), url.host != nil else {
-            throw ConfigurationError(key: key, message: "expected a \(schemes.sorted().joined(separator: " or ")) URL, got '\(URLRedaction.redact(text))'")
+            throw ConfigurationError(
+                key: key, message: "expected a \(schemes.sorted().joined(separator: " or ")) URL, got '\(URLRedaction.redact(text))'")
         }
         return url
     }

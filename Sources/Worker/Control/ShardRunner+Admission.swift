@@ -38,7 +38,10 @@ extension ShardRunner {
             do {
                 switch try await ledger.claim(shard: shard.messageID, attempt: attempt, runID: runID) {
                 case .won:
-                    break
+                    if await earlierRunEnded(shard, attempt: attempt, ledger: ledger, logger: logger) {
+                        logger.notice("delivery of a shard that another worker finished meanwhile acknowledged without running")
+                        return Outcome(finalEvent: Self.skipped, exitCode: nil, delivered: true, runID: runID, eventCount: 0)
+                    }
                 case .lost(let winner, let worker):
                     logger.notice(
                         "duplicate shard delivery acknowledged without running",
@@ -61,6 +64,37 @@ extension ShardRunner {
                 reason: "the job's deadline passed before this shard started", logger: logger)
         }
         return nil
+    }
+
+    /// A delivery the broker hands out again while the worker that claimed an earlier attempt still runs it
+    /// (its connection dropped mid-run, so its delivery went back to the queue) must not run beside it: waits
+    /// while that worker is alive (its heartbeats) and the shard is not done, at most the shard's timeout and
+    /// stop graces. Returns true when the shard was finished meanwhile (nothing left to run).
+    func earlierRunEnded(_ shard: ShardMessage, attempt: Int, ledger: Ledger, logger: Logger) async -> Bool {
+        guard let liveWorkers, attempt > 1 else { return false }
+        let others = Set(await ledger.earlierClaims(shard: shard.messageID, before: attempt).map(\.writer)).subtracting([configuration.workerID])
+        guard !others.isEmpty else { return false }
+        let timeout = shard.options.timeout.flatMap { $0 > 0 ? $0 : nil } ?? configuration.timeout
+        let limit = ContinuousClock.now + .seconds(Double(timeout) + configuration.cancelGrace + configuration.killGrace + 10)
+        var told = false
+        while ContinuousClock.now < limit {
+            if await ledger.isDone(shard: shard.messageID) { return true }
+            var alive: [String] = []
+            for worker in others where await liveWorkers.isLive(workerID: worker) { alive.append(worker) }
+            // Until every live worker has had time to be heard from, silence proves nothing.
+            let warm = await liveWorkers.isWarm()
+            guard !alive.isEmpty || !warm else { return false }
+            if !told && !alive.isEmpty {
+                logger.notice(
+                    "shard delivered again while a live worker runs an earlier attempt; waiting for it",
+                    metadata: ["claim.workers": "\(alive.sorted().joined(separator: ","))"])
+                told = true
+            }
+            try? await Task.sleep(for: .milliseconds(250))
+            if Task.isCancelled { return false }
+        }
+        logger.warning("an earlier attempt's worker is still alive after the shard's time limit; running the shard")
+        return await ledger.isDone(shard: shard.messageID)
     }
 
     /// Records the shard done once every event of its run is confirmed, before its delivery is acknowledged.

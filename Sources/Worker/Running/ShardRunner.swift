@@ -29,6 +29,9 @@ struct ShardRunner: Sendable {
     var ledger: Ledger? = nil
     /// The shards running in this worker, so that a redelivery waits for its run in progress; nil: none kept.
     var localRuns: LocalRuns? = nil
+    /// The workers heard from (their heartbeats): a delivery whose earlier attempt another live worker still
+    /// runs waits for that run instead of running beside it. Nil: no such wait.
+    var liveWorkers: PoolCapacity? = nil
 
     /// What became of a run.
     struct Outcome: Sendable, Equatable {

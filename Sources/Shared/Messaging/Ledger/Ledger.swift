@@ -161,6 +161,11 @@ public actor Ledger: Service {
     /// The job's recorded split, as far as read.
     public func split(job: UUID) -> SplitRecord? { splits[job] }
 
+    /// The first claims of the shard's earlier delivery attempts (those below `attempt`), as far as read.
+    public func earlierClaims(shard: String, before attempt: Int) -> [LedgerRecord] {
+        (1..<max(1, attempt)).compactMap { claims[ClaimKey(shard: shard, attempt: $0)] }
+    }
+
     /// Whether a cancel of the job was read.
     public func isCanceled(_ job: UUID) -> Bool { canceled.contains(job) }
 
