@@ -19,7 +19,7 @@ struct BrokerOutageTests {
     @Test func aJobAcceptedWhileTheBrokerIsDownArrivesOnce() async throws {
         var logger = Logger(label: "test.outage")
         logger.logLevel = .error
-        let vhostURL = try TestServices.createVirtualHost()
+        let vhostURL = try await TestServices.createVirtualHost()
         defer { TestServices.deleteVirtualHost(url: vhostURL) }
         var closed = URLComponents(string: vhostURL)!
         closed.port = TestServices.freePort()

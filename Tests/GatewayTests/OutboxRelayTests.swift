@@ -102,7 +102,7 @@ struct OutboxRelayTests {
 
     @Test func aBatchWithAnUnroutableMessagePublishesTheOthersOnce() async throws {
         try await Self.withMigratedDatabase { postgres in
-            let url = try TestServices.createVirtualHost()
+            let url = try await TestServices.createVirtualHost()
             defer { TestServices.deleteVirtualHost(url: url) }
             let configuration = try AMQPConfiguration(source: TestServices.configurationSource(["amqp.url": url]))
             let client = try AMQPClient(configuration: configuration, connectionName: "outbox-relay-tests", logger: Self.logger)

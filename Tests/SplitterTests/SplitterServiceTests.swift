@@ -124,7 +124,7 @@ struct SplitterServiceTests {
 
     /// Runs the splitter's service group on a private virtual host with a client for the test.
     func withSplitter(_ body: @Sendable (AMQPClient, String) async throws -> Void) async throws {
-        let url = try TestServices.createVirtualHost()
+        let url = try await TestServices.createVirtualHost()
         defer { TestServices.deleteVirtualHost(url: url) }
         let repository = try PlaybookRepositoryFixture.make()
         var logger = Logger(label: "test.splitter")

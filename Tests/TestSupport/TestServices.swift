@@ -82,17 +82,36 @@ public enum TestServices {
 
     /// Creates a private RabbitMQ virtual host (so a test's queues and consumers see only its own messages)
     /// and returns the AMQP URL for it.
-    public static func createVirtualHost() throws -> String {
+    ///
+    /// `rabbitmqctl` takes seconds: it runs on a thread of its own, so that tests creating virtual hosts side
+    /// by side never hold the cooperative pool's few threads (the other tests in the process would stall).
+    public static func createVirtualHost() async throws -> String {
         let name = "test-\(UUID().uuidString.lowercased().prefix(8))"
-        try runServicesScript(["add-vhost", name])
+        try await runServicesScriptOffPool(["add-vhost", name])
         var components = URLComponents(string: amqpURL)!
         components.percentEncodedPath = "/" + name
         return components.string!
     }
 
+    /// Deletes the virtual host of `url` in the background (nothing waits for it).
     public static func deleteVirtualHost(url: String) {
         guard let components = URLComponents(string: url), components.path.count > 1 else { return }
-        try? runServicesScript(["delete-vhost", String(components.path.dropFirst())])
+        let name = String(components.path.dropFirst())
+        Thread.detachNewThread { try? runServicesScript(["delete-vhost", name]) }
+    }
+
+    /// ``runServicesScript(_:)`` on a thread of its own, off the cooperative pool.
+    public static func runServicesScriptOffPool(_ arguments: [String]) async throws {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            Thread.detachNewThread {
+                do {
+                    try runServicesScript(arguments)
+                    continuation.resume()
+                } catch {
+                    continuation.resume(throwing: error)
+                }
+            }
+        }
     }
 
     /// Runs `scripts/services.sh` for the test services' ports (stop/start the broker or database, vhosts)

@@ -143,12 +143,16 @@ struct SplitterService: Service {
             return .failed(failure.message)
         case .success(let split) where recorded == nil && ledger != nil:
             let record = JobSplitter.record(of: split, commit: commit, at: now)
-            // Read back through JSON, the split time keeps only milliseconds: the same commit and shards at
-            // that time is this split.
-            guard let first = try await ledger?.recordSplit(job: job.jobUUID, plan: record),
-                first.commit != record.commit || first.shards != record.shards || abs(first.splitAt.timeIntervalSince(record.splitAt)) >= 0.001
-            else {
+            guard let first = try await ledger?.recordSplit(job: job.jobUUID, plan: record) else {
                 return try await publish(split, job: job, pool: pool, snapshot: snapshot)
+            }
+            // Read back through JSON, the split time keeps only milliseconds: the same commit and shards at that
+            // time is this split. It is published as recorded (so a later delivery publishes the same bytes),
+            // with the pool's capacity as seen now.
+            if first.commit == record.commit && first.shards == record.shards && abs(first.splitAt.timeIntervalSince(record.splitAt)) < 0.001,
+                case .success(let recorded) = splitter.split(job, commit: first.commit, capacity: snapshot, now: first.splitAt, recorded: first)
+            {
+                return try await publish(recorded, job: job, pool: pool, snapshot: snapshot)
             }
             logger.notice("job split at the same time elsewhere; publishing the split recorded first")
             return try await publish(job, commit: first.commit, recorded: first, logger: logger)

@@ -95,7 +95,7 @@ enum CollectorHarness {
     static func withServices<T: Sendable>(_ body: @Sendable (_ amqpURL: String, _ databaseURL: URL, _ client: PostgresClientBox) async throws -> T)
         async throws -> T
     {
-        let amqpURL = try TestServices.createVirtualHost()
+        let amqpURL = try await TestServices.createVirtualHost()
         defer { TestServices.deleteVirtualHost(url: amqpURL) }
         return try await TestDatabase.with { client, url in
             try await body(amqpURL, url, PostgresClientBox(client: client))
@@ -125,19 +125,9 @@ struct PostgresClientBox: Sendable {
     let client: PostgresClient
 }
 
-/// Runs `scripts/services.sh` (``TestServices/runServicesScript(_:)``) on a thread of its own, so the test
-/// does not hold a thread of the cooperative pool while the script runs.
+/// Runs `scripts/services.sh` off the cooperative pool (``TestServices/runServicesScriptOffPool(_:)``).
 enum ServicesScript {
     static func run(_ arguments: [String]) async throws {
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            Thread.detachNewThread {
-                do {
-                    try TestServices.runServicesScript(arguments)
-                    continuation.resume()
-                } catch {
-                    continuation.resume(throwing: error)
-                }
-            }
-        }
+        try await TestServices.runServicesScriptOffPool(arguments)
     }
 }

@@ -38,7 +38,7 @@ final class Stack: @unchecked Sendable {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pansible-e2e-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let stack = Stack(
-            directory: directory, amqpURL: try TestServices.createVirtualHost(), database: try await TestServices.createDatabase(),
+            directory: directory, amqpURL: try await TestServices.createVirtualHost(), database: try await TestServices.createDatabase(),
             extraEnvironment: environment)
         try await stack.launch(workers: workers, workerEnvironment: workerEnvironment)
         return stack

@@ -16,7 +16,7 @@ extension AMQPIntegrationTests {
                 let deliveries = try await client.consume(queue: queue, prefetch: 200)
                 // At least once: a redelivery may repeat a message, so collect until every id was seen.
                 let expected = Set(ids)
-                let received = try await withTimeout(60, "10,000 deliveries") {
+                let received = try await withTimeout(180, "10,000 deliveries") {
                     var seen = Set<String>()
                     for try await delivery in deliveries {
                         seen.insert(delivery.messageID ?? "")

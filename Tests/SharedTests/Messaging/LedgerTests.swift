@@ -11,7 +11,7 @@ extension AMQPIntegrationTests {
         static func withLedgers(
             _ count: Int, _ body: @Sendable (AMQPClient, [Ledger]) async throws -> Void
         ) async throws {
-            let url = try TestServices.createVirtualHost()
+            let url = try await TestServices.createVirtualHost()
             defer { TestServices.deleteVirtualHost(url: url) }
             let configuration = try AMQPConfiguration(source: TestServices.configurationSource(["amqp.url": url]))
             let clients = try (0...count).map { index in
@@ -56,7 +56,7 @@ extension AMQPIntegrationTests {
 
         @Test func aReaderStartedLaterKnowsEarlierCancelsAndSplits() async throws {
             let job = UUID()
-            let url = try TestServices.createVirtualHost()
+            let url = try await TestServices.createVirtualHost()
             defer { TestServices.deleteVirtualHost(url: url) }
             let configuration = try AMQPConfiguration(source: TestServices.configurationSource(["amqp.url": url]))
             let client = try AMQPClient(configuration: configuration, connectionName: "ledger-tests", logger: AMQPTestSupport.logger)

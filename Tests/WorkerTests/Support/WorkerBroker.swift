@@ -21,7 +21,7 @@ final class WorkerBroker: Sendable {
     }
 
     init() async throws {
-        url = try TestServices.createVirtualHost()
+        url = try await TestServices.createVirtualHost()
         let configuration = try AMQPConfiguration(source: TestServices.configurationSource(["amqp.url": url, "amqp.reconnect_max_delay": "0.5"]))
         client = try AMQPClient(configuration: configuration, connectionName: "pansible-worker-tests", logger: Self.logger)
         let deliveries = try await client.consume(queue: Topology.eventsQueue, prefetch: 500)
