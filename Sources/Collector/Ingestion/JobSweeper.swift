@@ -177,15 +177,7 @@ struct JobSweeper: Service {
                 var jobs: [UUID] = []
                 for try await uuid in try await update(connection).decode(UUID.self) { jobs.append(uuid) }
                 for job in jobs {
-                    let message = ControlMessage(action: .cancel, jobUUID: job)
-                    let body = try MessageCoding.encode(message)
-                    try await connection.query(
-                        """
-                        INSERT INTO outbox (exchange, routing_key, message_id, body)
-                        SELECT \(Topology.controlExchange), '', \(message.messageID), \(ByteBuffer(bytes: body))
-                        WHERE NOT EXISTS (SELECT 1 FROM outbox WHERE message_id = \(message.messageID) AND published_at IS NULL)
-                        """,
-                        logger: logger)
+                    try await connection.queueCancel(job: job, logger: logger)
                 }
                 return jobs
             }

@@ -196,8 +196,6 @@ struct JobController {
     @Sendable func cancel(_ request: Request, context: GatewayRequestContext) async throws -> Response {
         let uuid = try context.jobUUID()
         let logger = context.logger
-        let message = ControlMessage(action: .cancel, jobUUID: uuid)
-        let body = try MessageCoding.encode(message)
         let jobMessageID = "job/\(uuid.uuidString.lowercased())"
         let row: Row
         do {
@@ -245,14 +243,7 @@ struct JobController {
                     )
                 }
                 if !unsent {
-                    try await connection.query(
-                        """
-                        INSERT INTO outbox (exchange, routing_key, message_id, body)
-                        SELECT \(Topology.controlExchange), '', \(message.messageID), \(ByteBuffer(bytes: body))
-                        WHERE NOT EXISTS (SELECT 1 FROM outbox WHERE message_id = \(message.messageID) AND published_at IS NULL)
-                        """,
-                        logger: logger
-                    )
+                    try await connection.queueCancel(job: uuid, logger: logger)
                 }
                 for try await row in try await connection.query(
                     "SELECT \(unescaped: Self.columns) FROM jobs WHERE uuid = \(uuid)", logger: logger
