@@ -61,13 +61,15 @@ func buildCollector(
                 await hub.statusMayHaveChanged(jobs: jobs)
             })
     }
-    return ServiceGroup(
-        configuration: .init(
-            services: [.init(service: client)] + messaging.services.map { .init(service: $0) } + [
-                .init(service: CollectorService(client: client, parts: parts, logger: logger))
-            ],
-            gracefulShutdownSignals: [.sigterm, .sigint],
-            logger: logger
-        )
+    var group = ServiceGroupConfiguration(
+        services: [.init(service: client)] + messaging.services.map { .init(service: $0) } + [
+            .init(service: CollectorService(client: client, parts: parts, logger: logger))
+        ],
+        gracefulShutdownSignals: [.sigterm, .sigint],
+        logger: logger
     )
+    // Nothing the collector holds needs long to finish (a batch not yet committed is redelivered), so a
+    // shutdown that a peer holds up (a socket nobody reads) is cut short.
+    group.maximumGracefulShutdownDuration = .seconds(30)
+    return ServiceGroup(configuration: group)
 }

@@ -121,6 +121,12 @@ import Testing
                 let reading = Task {
                     try await Self.subscribe(port: collector.port, job: scenario.jobUUID, token: CollectorHarness.adminToken, into: received)
                 }
+                // Whatever fails below, neither client is left waiting.
+                defer {
+                    gate.open()
+                    stalled.cancel()
+                    reading.cancel()
+                }
                 #expect(await TestServices.eventually(timeout: .seconds(30)) { collector.metric("pansible_collector_subscribers") == 2 })
                 // Published a part at a time, each once the reading subscriber has it all, so only the stalled one falls behind.
                 try await CollectorHarness.withPublisher(amqpURL: amqpURL) { publisher in

@@ -7,9 +7,11 @@ import Shared
 ///
 /// The seam has no gap: the live binding is in place before stored events are read, live events that arrive
 /// meanwhile wait in the subscription, and events already sent are skipped (`SentEvents`, by run and counter,
-/// so the record stays small however long the job). Because another collector may commit an event after this
-/// session read the table, the final status is sent only after a last pass over the stored events, page by
-/// page, sends anything still missing.
+/// so the record stays small however long the job). An event published before the binding but committed after
+/// the first read reaches neither path, so on every status tick the session also reads the keys committed since
+/// its last look and sends what it has not sent (each key is read once per session). Because commits may land
+/// out of `seq` order, the final status is sent only after a last pass over all the stored keys, page by page,
+/// sends anything still missing.
 ///
 /// A subscriber that falls more than `buffer` messages behind is told (`lagging`) and the session ends at
 /// once, even while a write to its socket is stuck.
@@ -37,7 +39,10 @@ struct ProgressSession: Sendable {
     /// What this session has sent so far; lives in the streaming task.
     private final class State {
         var sent = SentEvents()
+        /// The last event read whole.
         var lastSeq: Int64 = 0
+        /// The last key looked at by a catch-up pass.
+        var lastKeySeq: Int64 = 0
     }
 
     private enum Step: Sendable {
@@ -95,6 +100,7 @@ struct ProgressSession: Sendable {
                 }
             case .checkStatus:
                 if try await finishIfDone(state) { return .finished }
+                state.lastKeySeq = try await sendMissing(after: max(state.lastKeySeq, state.lastSeq), state)
             }
         }
         try Task.checkCancellation()
@@ -118,9 +124,21 @@ struct ProgressSession: Sendable {
     private func finishIfDone(_ state: State) async throws -> Bool {
         guard let (status, reason) = try await store.status(jobUUID: jobUUID), status.isFinished else { return false }
         try await sendStored(after: state)
-        // Events committed after this session read past them (another collector's commit) are found by
-        // walking the job's keys once more, a page at a time.
-        var seq: Int64 = 0
+        // Events committed after this session read past them are found by walking all the job's keys once more.
+        _ = try await sendMissing(after: 0, state)
+        let recap = try await store.recap(jobUUID: jobUUID)
+        try await send(ProgressMessage.text(ProgressMessage.jobFinished(jobUUID: jobUUID, status: status, reason: reason, recap: recap)))
+        logger.debug(
+            "progress stream finished",
+            metadata: ["job.uuid": "\(jobUUID)", "events.sent": "\(state.sent.count)", "session.sent_footprint": "\(state.sent.footprint)"]
+        )
+        return true
+    }
+
+    /// Walks the job's keys after `seq`, a page at a time, sends the events not sent yet, and returns the last
+    /// key's `seq`.
+    private func sendMissing(after seq: Int64, _ state: State) async throws -> Int64 {
+        var seq = seq
         while true {
             let keys = try await store.keys(jobUUID: jobUUID, after: seq, limit: Self.pageSize)
             let missing = keys.filter { !state.sent.contains(id: $0.id, runID: $0.runID, counter: $0.counter) }.map(\.id)
@@ -130,15 +148,8 @@ struct ProgressSession: Sendable {
                     try await send(event.text)
                 }
             }
-            guard keys.count == Self.pageSize, let last = keys.last else { break }
-            seq = last.seq
+            if let last = keys.last { seq = last.seq }
+            if keys.count < Self.pageSize { return seq }
         }
-        let recap = try await store.recap(jobUUID: jobUUID)
-        try await send(ProgressMessage.text(ProgressMessage.jobFinished(jobUUID: jobUUID, status: status, reason: reason, recap: recap)))
-        logger.debug(
-            "progress stream finished",
-            metadata: ["job.uuid": "\(jobUUID)", "events.sent": "\(state.sent.count)", "session.sent_footprint": "\(state.sent.footprint)"]
-        )
-        return true
     }
 }

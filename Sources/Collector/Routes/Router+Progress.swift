@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdWebSocket
 import Logging
 import NIOWebSocket
+import ServiceLifecycle
 import Shared
 
 extension Router where Context == BasicWebSocketRequestContext {
@@ -13,7 +14,8 @@ extension Router where Context == BasicWebSocketRequestContext {
     /// from the `token` query parameter. It is checked again every `tokenRecheck` while the session lasts:
     /// once revoked, the subscriber gets `{"type": "token_revoked"}` and the socket is closed with 1008
     /// (policy violation, reason "token revoked"). A subscriber that fell behind gets `lagging` and a close
-    /// with 1013 (try again later, reason "lagging").
+    /// with 1013 (try again later, reason "lagging"). When the collector shuts down, every session ends at once
+    /// with a close 1001 (going away), so a subscriber that stopped reading cannot hold the shutdown up.
     func addProgressRoutes(
         hub: ProgressHub, store: ProgressStore, authenticator: TokenAuthenticator, buffer: Int, tokenRecheck: Duration,
         metrics: CollectorMetrics
@@ -61,6 +63,10 @@ extension Router where Context == BasicWebSocketRequestContext {
                     try await Self.waitForRevocation(of: token, authenticator: authenticator, every: tokenRecheck, logger: logger)
                     return .revoked
                 }
+                group.addTask {
+                    try await gracefulShutdown()
+                    return .shuttingDown
+                }
                 let end = try await group.next() ?? .client
                 group.cancelAll()
                 return end
@@ -70,6 +76,8 @@ extension Router where Context == BasicWebSocketRequestContext {
                 return
             case .lagging:
                 await Self.close(outbound, code: .unknown(1013), reason: "lagging")
+            case .shuttingDown:
+                await Self.close(outbound, code: .goingAway, reason: "collector shutting down")
             case .revoked:
                 metrics.revokedSessions.increment()
                 logger.notice("progress subscriber's token was revoked; closing the session")
@@ -108,5 +116,5 @@ extension Router where Context == BasicWebSocketRequestContext {
 
 /// Why a progress WebSocket ended.
 enum SessionEnd: Sendable {
-    case client, finished, lagging, revoked
+    case client, finished, lagging, revoked, shuttingDown
 }
