@@ -159,6 +159,60 @@ import Testing
         }
     }
 
+    /// A subscriber that stops reading cannot hold up the collector's shutdown: every session ends at once, the
+    /// reading subscriber's as well as the stalled one's, before the job's end.
+    @Test func aCollectorShutsDownWhileASubscriberStopsReading() async throws {
+        try await CollectorHarness.withServices { amqpURL, databaseURL, box in
+            let client = box.client
+            let scenario = JobScenario(shards: [["a", "b"], ["c", "d"]], tasks: 150)
+            let stdout = String(repeating: "x", count: 32 * 1024)
+            let batches = [scenario.split] + scenario.shards.indices.flatMap { scenario.run(shard: $0, stdout: { _ in stdout }) }
+            let total = batches.reduce(0) { $0 + $1.events.count }
+            try await TestDatabase.insertJob(scenario.jobUUID, client: client)
+            // A buffer larger than the job: the session is never dropped as lagging, it stays stuck writing.
+            let configuration = try CollectorHarness.configuration(
+                amqpURL: amqpURL, databaseURL: databaseURL, extra: ["collector.subscriber_buffer": "100000"])
+            let gate = Gate()
+            defer { gate.open() }
+            let subscriber = NIOLockedValueBox<Task<Received, any Error>?>(nil)
+            let reader = NIOLockedValueBox<Task<Received, any Error>?>(nil)
+            let stopped = NIOLockedValueBox(false)
+            let run = Task {
+                try await CollectorHarness.withCollector(configuration: configuration) { collector in
+                    subscriber.withLockedValue {
+                        $0 = Task {
+                            try await Self.subscribe(port: collector.port, job: scenario.jobUUID, token: CollectorHarness.adminToken) {
+                                await gate.wait()
+                            }
+                        }
+                    }
+                    reader.withLockedValue {
+                        $0 = Task { try await Self.subscribe(port: collector.port, job: scenario.jobUUID, token: CollectorHarness.adminToken) }
+                    }
+                    #expect(await TestServices.eventually(timeout: .seconds(30)) { collector.metric("pansible_collector_subscribers") == 2 })
+                    try await CollectorHarness.withPublisher(amqpURL: amqpURL) { publisher in
+                        // All but the last shard's end, so the job is still running at shutdown.
+                        try await publisher.publish(batches.dropLast().map(CollectorHarness.message))
+                    }
+                    let stored = await TestServices.eventually(timeout: .seconds(60)) {
+                        (try? await TestDatabase.count(client, job: scenario.jobUUID).events) == total - batches[batches.count - 1].events.count
+                    }
+                    #expect(stored)
+                }
+                stopped.withLockedValue { $0 = true }
+            }
+            let shutDown = await TestServices.eventually(timeout: .seconds(25)) { stopped.withLockedValue { $0 } }
+            #expect(shutDown, "the collector should shut down while a subscriber does not read")
+            gate.open()
+            try await run.value
+            let stalled = try #require(try await subscriber.withLockedValue { $0 }?.value)
+            #expect(stalled.messages.count < total)
+            let reading = try #require(try await reader.withLockedValue { $0 }?.value)
+            let types = CollectorHarness.objects(reading.messages).compactMap { $0["type"] as? String }
+            #expect(!types.contains("job_finished"))
+        }
+    }
+
     @Test func theLiveQueueIsConsumedWithAcksAndABoundedPrefetch() async throws {
         try await CollectorHarness.withServices { amqpURL, databaseURL, _ in
             let configuration = try CollectorHarness.configuration(

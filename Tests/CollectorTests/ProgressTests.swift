@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import NIOConcurrencyHelpers
 import NIOCore
 import Shared
 import TestSupport
@@ -73,6 +74,52 @@ import Testing
                         Self.verify(duringMessages, ids: ids, status: "failed", hosts: hosts, who: "subscribed during")
                         Self.verify(afterMessages, ids: ids, status: "failed", hosts: hosts, who: "subscribed after")
                     }
+                }
+            }
+        }
+    }
+
+    /// Events published before a subscriber's live binding and committed only after its first read of the table
+    /// reach neither path at once; the session finds them at its next status tick, not only once the job ends.
+    @Test func eventsCommittedAfterASessionsFirstReadReachItWhileTheJobRuns() async throws {
+        try await CollectorHarness.withServices { amqpURL, databaseURL, box in
+            let client = box.client
+            let scenario = JobScenario(shards: [["a", "b"], ["c"]])
+            try await TestDatabase.insertJob(scenario.jobUUID, client: client)
+            let first = [scenario.split] + scenario.run(shard: 0)
+            let firstIDs = Set(first.flatMap { $0.events.map(\.id) })
+            let second = scenario.run(shard: 1)
+            let ids = firstIDs.union(second.flatMap { $0.events.map(\.id) })
+            let configuration = try CollectorHarness.configuration(amqpURL: amqpURL, databaseURL: databaseURL)
+            // A collector that stores nothing serves the subscriber; the first shard's events wait in the queue meanwhile.
+            try await CollectorHarness.withCollector(
+                configuration: configuration, options: CollectorOptions(ingest: false, statusPollInterval: .milliseconds(200))
+            ) { serving in
+                try await CollectorHarness.withPublisher(amqpURL: amqpURL) { publisher in
+                    try await publisher.publish(first.map(CollectorHarness.message))
+                }
+                let received = NIOLockedValueBox<[String]>([])
+                let session = Task {
+                    try await ProgressSessionTests.subscribe(
+                        port: serving.port, job: scenario.jobUUID, token: CollectorHarness.adminToken, into: received)
+                }
+                defer { session.cancel() }
+                #expect(await TestServices.eventually(timeout: .seconds(30)) { serving.metric("pansible_collector_subscribers") == 1 })
+                try await Task.sleep(for: .milliseconds(500))
+                #expect(received.withLockedValue { $0 }.isEmpty, "nothing is stored yet")
+                // Now they are committed, by a collector this subscriber is not connected to.
+                try await CollectorHarness.withCollector(configuration: configuration) { _ in
+                    let caughtUp = await TestServices.eventually(timeout: .seconds(30)) {
+                        let got = Set(CollectorHarness.objects(received.withLockedValue { $0 }).compactMap { $0["id"] as? String })
+                        return got == firstIDs
+                    }
+                    #expect(caughtUp, "the subscriber got \(received.withLockedValue { $0.count }) of \(firstIDs.count) stored events")
+                    #expect(!CollectorHarness.objects(received.withLockedValue { $0 }).contains { $0["type"] as? String == "job_finished" })
+                    try await CollectorHarness.withPublisher(amqpURL: amqpURL) { publisher in
+                        try await publisher.publish(second.map(CollectorHarness.message))
+                    }
+                    let messages = try await session.value.messages
+                    Self.verify(messages, ids: ids, status: "successful", hosts: ["a", "b", "c"], who: "subscriber")
                 }
             }
         }

@@ -9,7 +9,7 @@ import Shared
 /// meanwhile wait in the subscription, and events already sent are skipped (`SentEvents`, by run and counter,
 /// so the record stays small however long the job). An event published before the binding but committed after
 /// the first read reaches neither path, so on every status tick the session also reads the keys committed since
-/// its last look and sends what it has not sent (each key is read once per session). Because commits may land
+/// its last look and sends those the live path never queued (each key is read once per session). Because commits may land
 /// out of `seq` order, the final status is sent only after a last pass over all the stored keys, page by page,
 /// sends anything still missing.
 ///
@@ -100,7 +100,7 @@ struct ProgressSession: Sendable {
                 }
             case .checkStatus:
                 if try await finishIfDone(state) { return .finished }
-                state.lastKeySeq = try await sendMissing(after: max(state.lastKeySeq, state.lastSeq), state)
+                state.lastKeySeq = try await sendMissing(after: max(state.lastKeySeq, state.lastSeq), state, skippingQueuedIn: subscription)
             }
         }
         try Task.checkCancellation()
@@ -135,13 +135,16 @@ struct ProgressSession: Sendable {
         return true
     }
 
-    /// Walks the job's keys after `seq`, a page at a time, sends the events not sent yet, and returns the last
-    /// key's `seq`.
-    private func sendMissing(after seq: Int64, _ state: State) async throws -> Int64 {
+    /// Walks the job's keys after `seq`, a page at a time, sends the events not sent yet (nor, given a
+    /// subscription, queued in it), and returns the last key's `seq`.
+    private func sendMissing(after seq: Int64, _ state: State, skippingQueuedIn subscription: ProgressSubscription? = nil) async throws -> Int64 {
         var seq = seq
         while true {
             let keys = try await store.keys(jobUUID: jobUUID, after: seq, limit: Self.pageSize)
-            let missing = keys.filter { !state.sent.contains(id: $0.id, runID: $0.runID, counter: $0.counter) }.map(\.id)
+            let missing = keys.filter { key in
+                !state.sent.contains(id: key.id, runID: key.runID, counter: key.counter)
+                    && subscription?.hasQueued(id: key.id, runID: key.runID, counter: key.counter) != true
+            }.map(\.id)
             if !missing.isEmpty {
                 for event in try await store.events(jobUUID: jobUUID, ids: missing)
                 where state.sent.insert(id: event.id, runID: event.runID, counter: event.counter) {

@@ -30,6 +30,8 @@ final class ProgressSubscription: Sendable {
     private let continuation: AsyncStream<Signal>.Continuation
     private let laggedContinuation: AsyncStream<Void>.Continuation
     private let laggingState = NIOLockedValueBox(false)
+    /// Every event ever queued here, so a catch-up read can tell the events the live path never had.
+    private let queued = NIOLockedValueBox(SentEvents())
     private let lagNoticed = NIOLockedValueBox(false)
 
     init(jobUUID: UUID, buffer: Int) {
@@ -49,9 +51,18 @@ final class ProgressSubscription: Sendable {
         }
     }
 
+    /// True when the live path queued this event here (it may not be sent yet).
+    func hasQueued(id: String, runID: UUID?, counter: Int?) -> Bool {
+        queued.withLockedValue { $0.contains(id: id, runID: runID, counter: counter) }
+    }
+
     /// Appends a signal; returns false when the subscriber fell too far behind (it is then finished).
     @discardableResult
     func send(_ signal: Signal) -> Bool {
+        if case .event(let event) = signal {
+            // Recorded before it can be read, so a catch-up never takes a queued event for a missing one.
+            queued.withLockedValue { _ = $0.insert(id: event.id, runID: event.runID, counter: event.counter) }
+        }
         switch continuation.yield(signal) {
         case .dropped:
             laggingState.withLockedValue { $0 = true }

@@ -15,7 +15,7 @@ extension Router where Context == BasicWebSocketRequestContext {
     /// once revoked, the subscriber gets `{"type": "token_revoked"}` and the socket is closed with 1008
     /// (policy violation, reason "token revoked"). A subscriber that fell behind gets `lagging` and a close
     /// with 1013 (try again later, reason "lagging"). When the collector shuts down, every session ends at once
-    /// with a close 1001 (going away), so a subscriber that stopped reading cannot hold the shutdown up.
+    /// (the WebSocket layer sends its close), so a subscriber that stopped reading cannot hold the shutdown up.
     func addProgressRoutes(
         hub: ProgressHub, store: ProgressStore, authenticator: TokenAuthenticator, buffer: Int, tokenRecheck: Duration,
         metrics: CollectorMetrics
@@ -72,12 +72,10 @@ extension Router where Context == BasicWebSocketRequestContext {
                 return end
             }
             switch end {
-            case .client, .finished:
+            case .client, .finished, .shuttingDown:
                 return
             case .lagging:
                 await Self.close(outbound, code: .unknown(1013), reason: "lagging")
-            case .shuttingDown:
-                await Self.close(outbound, code: .goingAway, reason: "collector shutting down")
             case .revoked:
                 metrics.revokedSessions.increment()
                 logger.notice("progress subscriber's token was revoked; closing the session")
