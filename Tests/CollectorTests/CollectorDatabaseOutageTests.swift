@@ -26,16 +26,16 @@ struct CollectorDatabaseOutageTests {
                 try await CollectorHarness.withPublisher(amqpURL: amqpURL) { publisher in
                     try await publisher.publish(batches[..<half].map(CollectorHarness.message))
                     _ = await TestServices.eventually(timeout: .seconds(30)) { ((try? await CollectorRestartTests.totalCount(box)) ?? 0) > 0 }
-                    try await ServicesScript.run(["stop-postgres"])
+                    try await TestServices.runServicesScript(["stop-postgres"])
                     do {
                         // The rest arrives while the database is down; the collector holds it unacked.
                         try await publisher.publish(batches[half...].map(CollectorHarness.message))
                         try await Task.sleep(for: .seconds(2))
                     } catch {
-                        try await ServicesScript.run(["start-postgres"])
+                        try await TestServices.runServicesScript(["start-postgres"])
                         throw error
                     }
-                    try await ServicesScript.run(["start-postgres"])
+                    try await TestServices.runServicesScript(["start-postgres"])
                 }
                 let done = await TestServices.eventually(timeout: .seconds(120)) {
                     ((try? await CollectorRestartTests.totalCount(box)) ?? 0) >= expected
@@ -76,15 +76,15 @@ struct CollectorDatabaseOutageTests {
                         await TestServices.eventually(timeout: .seconds(30)) {
                             (try? await TestDatabase.count(box.client, job: scenario.jobUUID).events) == firstCount
                         })
-                    try await ServicesScript.run(["stop-postgres"])
+                    try await TestServices.runServicesScript(["stop-postgres"])
                     do {
                         try await publisher.publish(second.map(CollectorHarness.message))
                         try await Task.sleep(for: .seconds(2))
                     } catch {
-                        try await ServicesScript.run(["start-postgres"])
+                        try await TestServices.runServicesScript(["start-postgres"])
                         throw error
                     }
-                    try await ServicesScript.run(["start-postgres"])
+                    try await TestServices.runServicesScript(["start-postgres"])
                     let finished = await TestServices.eventually(timeout: .seconds(120)) { received.withLockedValue { $0 != nil } }
                     #expect(finished, "the subscriber's stream did not end with the job")
                     if let messages = received.withLockedValue({ $0 }) {

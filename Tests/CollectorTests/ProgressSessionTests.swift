@@ -222,7 +222,7 @@ import Testing
                 // Two server-named queues: the live queue and the workers' heartbeats (auto-ack, for the sweeper).
                 var named: [Substring] = []
                 let found = await TestServices.eventually(timeout: .seconds(30)) {
-                    let lines = (try? Self.listConsumers(vhost: vhost)) ?? []
+                    let lines = (try? await Self.listConsumers(vhost: vhost)) ?? []
                     named = lines.filter { $0.hasPrefix("amq.gen-") }
                     return named.count == 2
                 }
@@ -235,20 +235,8 @@ import Testing
     }
 
     /// `queue_name ack_required prefetch_count` of the vhost's consumers, one line each.
-    static func listConsumers(vhost: String) throws -> [Substring] {
-        let process = Process()
-        process.executableURL = TestServices.repositoryRoot.appendingPathComponent("scripts/services.sh")
-        process.arguments = ["list-consumers", vhost]
-        var environment = ProcessInfo.processInfo.environment
-        environment["AMQP_PORT"] = String(URLComponents(string: TestServices.amqpURL)?.port ?? 5672)
-        environment["PG_PORT"] = String(URLComponents(string: TestServices.databaseURL)?.port ?? 5432)
-        process.environment = environment
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: output, as: UTF8.self).split(separator: "\n")
+    static func listConsumers(vhost: String) async throws -> [Substring] {
+        try await TestServices.runServicesScript(["list-consumers", vhost]).split(separator: "\n")
     }
 }
 

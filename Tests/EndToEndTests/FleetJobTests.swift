@@ -70,14 +70,14 @@ struct FleetJobTests {
 
     private func run(_ stack: Stack) async throws {
         let hosts = Self.inventory
-        let repository = try PlaybookRepository(files: ["site.yml": Self.playbook], in: stack.directory)
+        let repository = try await GitRepositoryFixture.create(files: ["site.yml": Self.playbook], in: stack.directory.path)
 
         // Plain ansible-playbook on the same inventory (vars applied as group_vars) and playbook.
         let plainDirectory = stack.directory.appendingPathComponent("plain")
         try FileManager.default.createDirectory(at: plainDirectory.appendingPathComponent("group_vars"), withIntermediateDirectories: true)
         try hosts.write(to: plainDirectory.appendingPathComponent("hosts.yml"), atomically: true, encoding: .utf8)
         try "rack: 3\n".write(to: plainDirectory.appendingPathComponent("group_vars/odd.yml"), atomically: true, encoding: .utf8)
-        let plainOutput = try PlaybookRepository.run(
+        let plainOutput = try await LocalCommand.run(
             "ansible-playbook",
             ["-i", plainDirectory.appendingPathComponent("hosts.yml").path, repository.url.appendingPathComponent("site.yml").path, "-f", "20"],
             in: plainDirectory, environment: ["ANSIBLE_STDOUT_CALLBACK": "default", "ANSIBLE_NOCOLOR": "1", "ANSIBLE_HOST_KEY_CHECKING": "false"])

@@ -40,7 +40,7 @@ struct JobEndingTests {
     }
 
     private func run(_ stack: Stack) async throws {
-        let repository = try PlaybookRepository(files: ["slow.yml": Self.slowPlaybook], in: stack.directory)
+        let repository = try await GitRepositoryFixture.create(files: ["slow.yml": Self.slowPlaybook], in: stack.directory.path)
         let inventory = try await stack.api(
             "POST", "/api/v1/inventory", body: ["name": "ending", "env": "test", "version": "1", "hosts": Self.inventory])
         #expect(inventory.status == 201, "\(inventory.text)")

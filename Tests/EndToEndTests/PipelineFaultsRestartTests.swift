@@ -38,13 +38,13 @@ struct PipelineFaultsRestartTests {
             Issue.record("\(error)\n\(stack.logs())")
         }
         // Whatever happened, the shared services are up again for the next suite.
-        try? TestServices.runServicesScript(["start-rabbitmq"])
-        try? TestServices.runServicesScript(["start-postgres"])
+        try? await TestServices.runServicesScript(["start-rabbitmq"])
+        try? await TestServices.runServicesScript(["start-postgres"])
         await stack.stop()
     }
 
     private func run(_ stack: Stack) async throws {
-        let repository = try PlaybookRepository(files: ["site.yml": Self.playbook], in: stack.directory)
+        let repository = try await GitRepositoryFixture.create(files: ["site.yml": Self.playbook], in: stack.directory.path)
         let inventory = try await stack.api(
             "POST", "/api/v1/inventory", body: ["name": "faults", "env": "test", "version": "1", "hosts": Self.inventory])
         #expect(inventory.status == 201, "\(inventory.text)")
@@ -79,15 +79,15 @@ struct PipelineFaultsRestartTests {
         #expect(try await unfinished() > 0, "the jobs ended before the broker restart: the faults came too late")
 
         // 2. The broker goes away for 3 s.
-        try TestServices.runServicesScript(["stop-rabbitmq"])
+        try await TestServices.runServicesScript(["stop-rabbitmq"])
         try await Task.sleep(for: .seconds(3))
-        try TestServices.runServicesScript(["start-rabbitmq"])
+        try await TestServices.runServicesScript(["start-rabbitmq"])
         try await Task.sleep(for: .seconds(3))
 
         // 3. The database goes away for 3 s.
-        try TestServices.runServicesScript(["stop-postgres"])
+        try await TestServices.runServicesScript(["stop-postgres"])
         try await Task.sleep(for: .seconds(3))
-        try TestServices.runServicesScript(["start-postgres"])
+        try await TestServices.runServicesScript(["start-postgres"])
         try await Task.sleep(for: .seconds(3))
 
         // 4. A worker dies with its shards; a new one joins.

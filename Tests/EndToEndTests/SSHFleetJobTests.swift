@@ -38,7 +38,7 @@ struct SSHFleetJobTests {
         // Write-only: the key never comes back.
         #expect(!credential.text.contains("PRIVATE KEY"))
 
-        let repository = try PlaybookRepository(files: ["site.yml": Self.playbook], in: stack.directory)
+        let repository = try await GitRepositoryFixture.create(files: ["site.yml": Self.playbook], in: stack.directory.path)
         let inventory = try await stack.api(
             "POST", "/api/v1/inventory", body: ["name": "fleet", "env": "test", "version": "1", "hosts": try fleet.inventory()])
         #expect(inventory.status == 201, "\(inventory.text)")

@@ -52,7 +52,7 @@ struct SeedFlowTests {
 
     private func run(_ stack: Stack) async throws {
         // The playbook repository is real (the README's `git@some_repo.git` is a placeholder); the entry is its.
-        let repository = try PlaybookRepository(files: ["some_playbook.yml": Self.playbook], in: stack.directory)
+        let repository = try await GitRepositoryFixture.create(files: ["some_playbook.yml": Self.playbook], in: stack.directory.path)
 
         let inventory = try await stack.api(
             "POST", "/api/v1/inventory",
@@ -96,7 +96,7 @@ struct SeedFlowTests {
         try Self.seedHosts.write(to: plain.appendingPathComponent("hosts.yml"), atomically: true, encoding: .utf8)
         try "allkey1: allval1\nallkey2: allval2\n".write(to: plain.appendingPathComponent("group_vars/all.yml"), atomically: true, encoding: .utf8)
         try "wskey1: wsval1\nwskey2: wsval2\n".write(to: plain.appendingPathComponent("group_vars/webservers.yml"), atomically: true, encoding: .utf8)
-        let output = try PlaybookRepository.run(
+        let output = try await LocalCommand.run(
             "ansible-playbook", ["-i", "hosts.yml", repository.url.appendingPathComponent("some_playbook.yml").path], in: plain,
             environment: ["ANSIBLE_STDOUT_CALLBACK": "default", "ANSIBLE_NOCOLOR": "1", "ANSIBLE_HOST_KEY_CHECKING": "false"])
         let expected = RecapStats.parse(recapOf: output)

@@ -48,7 +48,7 @@ struct SpeedDefaultsTests {
         #expect(consuming)
         try await Task.sleep(for: .seconds(1))
 
-        let repository = try PlaybookRepository(files: ["site.yml": FleetJobTests.playbook], in: stack.directory)
+        let repository = try await GitRepositoryFixture.create(files: ["site.yml": FleetJobTests.playbook], in: stack.directory.path)
         let inventory = try await stack.api(
             "POST", "/api/v1/inventory", body: ["name": "speed", "env": "test", "version": "1", "hosts": Self.inventory])
         #expect(inventory.status == 201, "\(inventory.text)")

@@ -35,7 +35,7 @@ struct SplitterServiceTests {
             let shards = try await Self.take(3, from: Topology.shardsQueue(pool: "default"), client: client, as: ShardMessage.self)
             #expect(shards.map(\.index).sorted() == [0, 1, 2])
             #expect(shards.flatMap(\.hosts).sorted() == ["db1", "db2", "db3", "web01", "web02", "web03", "web04", "web05"])
-            let commit = try PlaybookRepositoryFixture.head(repository)
+            let commit = try await GitRepositoryFixture.head(repository)
             for shard in shards {
                 #expect(shard.count == 3)
                 #expect(shard.playbook.commit == commit)
@@ -70,14 +70,14 @@ struct SplitterServiceTests {
             let job = Self.job(hosts: Self.hosts, vars: nil, repository: repository, options: JobOptions(shardSize: 3))
             try await client.publish(Self.jobMessage(job))
             let first = try await Self.take(3, from: Topology.shardsQueue(pool: "default"), client: client, as: ShardMessage.self)
-            let commit = try PlaybookRepositoryFixture.head(repository)
+            let commit = try await GitRepositoryFixture.head(repository)
 
             // The branch moves on, then the same job message arrives again (a duplicate publish, a redelivery).
             try "- hosts: all\n  tasks: [{debug: {msg: moved}}]\n".write(
                 toFile: repository + "/site.yml", atomically: true, encoding: .utf8)
-            try PlaybookRepositoryFixture.git(
+            try await GitRepositoryFixture.git(
                 ["-c", "user.name=t", "-c", "user.email=t@pansible.invalid", "commit", "-qam", "moved"], in: repository)
-            #expect(try PlaybookRepositoryFixture.head(repository) != commit)
+            #expect(try await GitRepositoryFixture.head(repository) != commit)
             try await client.publish(Self.jobMessage(job))
             let second = try await Self.take(3, from: Topology.shardsQueue(pool: "default"), client: client, as: ShardMessage.self)
 
@@ -126,7 +126,7 @@ struct SplitterServiceTests {
     func withSplitter(_ body: @Sendable (AMQPClient, String) async throws -> Void) async throws {
         let url = try await TestServices.createVirtualHost()
         defer { TestServices.deleteVirtualHost(url: url) }
-        let repository = try PlaybookRepositoryFixture.make()
+        let repository = try await GitRepositoryFixture.create(files: ["site.yml": "- hosts: all\n  tasks: []\n"]).path
         var logger = Logger(label: "test.splitter")
         logger.logLevel = .warning
         let configuration = try PansibleConfiguration(
@@ -177,36 +177,5 @@ struct SplitterServiceTests {
             defer { group.cancelAll() }
             return try await group.next() ?? true
         }
-    }
-}
-
-/// A local git repository with a playbook.
-enum PlaybookRepositoryFixture {
-    static func make() throws -> String {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("splitter-repo-\(UUID().uuidString.prefix(8))")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        try "- hosts: all\n  tasks: []\n".write(to: directory.appendingPathComponent("site.yml"), atomically: true, encoding: .utf8)
-        try git(["init", "-q", "-b", "main"], in: directory.path)
-        try git(["add", "-A"], in: directory.path)
-        try git(["-c", "user.name=t", "-c", "user.email=t@pansible.invalid", "commit", "-qm", "site"], in: directory.path)
-        return directory.path
-    }
-
-    static func head(_ repository: String) throws -> String {
-        try git(["rev-parse", "HEAD"], in: repository).trimmingCharacters(in: .whitespacesAndNewlines)
-    }
-
-    @discardableResult
-    static func git(_ arguments: [String], in directory: String) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/git")
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
     }
 }

@@ -87,7 +87,7 @@ public enum TestServices {
     /// by side never hold the cooperative pool's few threads (the other tests in the process would stall).
     public static func createVirtualHost() async throws -> String {
         let name = "test-\(UUID().uuidString.lowercased().prefix(8))"
-        try await runServicesScriptOffPool(["add-vhost", name])
+        try await runServicesScript(["add-vhost", name])
         var components = URLComponents(string: amqpURL)!
         components.percentEncodedPath = "/" + name
         return components.string!
@@ -97,57 +97,23 @@ public enum TestServices {
     public static func deleteVirtualHost(url: String) {
         guard let components = URLComponents(string: url), components.path.count > 1 else { return }
         let name = String(components.path.dropFirst())
-        Thread.detachNewThread { try? runServicesScript(["delete-vhost", name]) }
+        Task.detached { try? await runServicesScript(["delete-vhost", name]) }
     }
 
-    /// ``runServicesScript(_:)`` on a thread of its own, off the cooperative pool.
-    public static func runServicesScriptOffPool(_ arguments: [String]) async throws {
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            Thread.detachNewThread {
-                do {
-                    try runServicesScript(arguments)
-                    continuation.resume()
-                } catch {
-                    continuation.resume(throwing: error)
-                }
-            }
-        }
-    }
-
-    /// Runs `scripts/services.sh` for the test services' ports (stop/start the broker or database, vhosts)
-    /// and waits for it on the calling thread.
-    ///
-    /// Spawned with `posix_spawn` and reaped with `waitpid`, its output to /dev/null: Foundation's `Process`
-    /// learns of an exit through a descriptor the child inherits, and a PostgreSQL server that
-    /// `start-postgres` leaves running holds it open, so `waitUntilExit` would never return.
-    public static func runServicesScript(_ arguments: [String]) throws {
+    /// Runs `scripts/services.sh` for the test services' ports (stop/start the broker or database, vhosts) and
+    /// waits for it. Its output goes to a file, not a pipe: a PostgreSQL server that `start-postgres` leaves running
+    /// would hold a pipe open. Returns that output.
+    @discardableResult
+    public static func runServicesScript(_ arguments: [String]) async throws -> String {
         let script = repositoryRoot.appendingPathComponent("scripts/services.sh").path
         var environment = ProcessInfo.processInfo.environment
         environment["AMQP_PORT"] = String(URLComponents(string: amqpURL)?.port ?? 5672)
         environment["PG_PORT"] = String(URLComponents(string: databaseURL)?.port ?? 5432)
-        var cArguments = ([script] + arguments).map { strdup($0) } + [nil]
-        var cEnvironment = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer {
-            for pointer in cArguments { free(pointer) }
-            for pointer in cEnvironment { free(pointer) }
+        let output = try await CommandRunner.run(script, arguments, environment: environment, directory: repositoryRoot.path)
+        guard output.status == .exited(0) else {
+            throw TestServicesError.scriptFailed(arguments.joined(separator: " "), output.status.code)
         }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-        var pid: pid_t = 0
-        guard posix_spawn(&pid, script, &actions, nil, &cArguments, &cEnvironment) == 0 else {
-            throw TestServicesError.scriptFailed(arguments.joined(separator: " "), -1)
-        }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
-        let exited = status & 0x7f == 0
-        let code = exited ? (status >> 8) & 0xff : 128 + (status & 0x7f)
-        guard code == 0 else {
-            throw TestServicesError.scriptFailed(arguments.joined(separator: " "), code)
-        }
+        return output.text
     }
 
     private static func withAdminClient(logger: Logger, _ body: @Sendable (PostgresClient) async throws -> Void) async throws {

@@ -13,8 +13,8 @@ struct BrokerConsumerTimeoutTests {
     /// the default grace periods of its stop.
     static let longestShardSeconds = 604_800 + 10 + 5
 
-    @Test func consumerTimeoutOutlastsTheLongestShard() throws {
-        let reply = try Self.servicesScript(["eval", "application:get_env(rabbit, consumer_timeout)."])
+    @Test func consumerTimeoutOutlastsTheLongestShard() async throws {
+        let reply = try await TestServices.runServicesScript(["eval", "application:get_env(rabbit, consumer_timeout)."])
             .trimmingCharacters(in: .whitespacesAndNewlines)
         // `undefined`: no timeout at all.
         guard reply != "undefined" else { return }
@@ -22,23 +22,5 @@ struct BrokerConsumerTimeoutTests {
         #expect(milliseconds > Self.longestShardSeconds * 1000, "consumer_timeout is \(milliseconds) ms")
         let defaults = try WorkerConfiguration(source: ConfigurationSource(values: [:]))
         #expect(milliseconds > (defaults.timeout + Int(defaults.cancelGrace + defaults.killGrace)) * 1000)
-    }
-
-    /// Runs `scripts/services.sh` for the test broker and returns its standard output.
-    static func servicesScript(_ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = TestServices.repositoryRoot.appendingPathComponent("scripts/services.sh")
-        process.arguments = arguments
-        var environment = ProcessInfo.processInfo.environment
-        environment["AMQP_PORT"] = String(URLComponents(string: TestServices.amqpURL)?.port ?? 5672)
-        environment["PG_PORT"] = String(URLComponents(string: TestServices.databaseURL)?.port ?? 5432)
-        process.environment = environment
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw TestFailure("scripts/services.sh \(arguments) exited with \(process.terminationStatus)") }
-        return String(decoding: data, as: UTF8.self)
     }
 }

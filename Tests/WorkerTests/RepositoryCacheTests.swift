@@ -1,12 +1,13 @@
 import Foundation
 import Logging
+import TestSupport
 import Testing
 
 @testable import Worker
 
 @Suite struct RepositoryCacheTests {
     @Test func concurrentExportsShareOneCacheAndNewCommitsAreFetched() async throws {
-        let repository = try TestRepository.create(files: ["site.yml": "first\n", "roles/r/tasks/main.yml": "- debug: {}\n"])
+        let repository = try await GitRepositoryFixture.create(files: ["site.yml": "first\n", "roles/r/tasks/main.yml": "- debug: {}\n"])
         defer { repository.remove() }
         let work = try WorkerFixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: work) }
@@ -30,8 +31,8 @@ import Testing
 
         // A commit made after the clone is fetched; the old one still exports as it was.
         try "second\n".write(toFile: repository.path + "/site.yml", atomically: true, encoding: .utf8)
-        try TestRepository.git(["-c", "user.name=T", "-c", "user.email=t@e.invalid", "commit", "-qam", "two"], in: repository.path)
-        let second = try TestRepository.git(["rev-parse", "HEAD"], in: repository.path).trimmingCharacters(in: .whitespacesAndNewlines)
+        try await GitRepositoryFixture.git(["-c", "user.name=T", "-c", "user.email=t@e.invalid", "commit", "-qam", "two"], in: repository.path)
+        let second = try await GitRepositoryFixture.git(["rev-parse", "HEAD"], in: repository.path).trimmingCharacters(in: .whitespacesAndNewlines)
         _ = try await cache.export(repository: repository.path, commit: second, ref: nil, into: "\(work)/new", sshKeyPath: nil)
         #expect(try String(contentsOfFile: "\(work)/new/site.yml", encoding: .utf8) == "second\n")
         _ = try await cache.export(repository: repository.path, commit: repository.commit, ref: nil, into: "\(work)/old", sshKeyPath: nil)

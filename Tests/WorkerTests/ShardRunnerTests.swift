@@ -1,5 +1,7 @@
+import Crypto
 import Foundation
 import Shared
+import TestSupport
 import Testing
 
 @testable import Worker
@@ -12,7 +14,9 @@ import Testing
 /// publisher records what would go to the broker.
 @Suite(.serialized) struct ShardRunnerTests {
     @Test func eventsMatchAnsiblesOwnRecap() async throws {
-        let repository = try TestRepository.create(files: ["site.yml": WorkerFixtures.outcomesPlaybook, "included.yml": WorkerFixtures.includedTasks])
+        let repository = try await GitRepositoryFixture.create(files: [
+            "site.yml": WorkerFixtures.outcomesPlaybook, "included.yml": WorkerFixtures.includedTasks,
+        ])
         defer { repository.remove() }
         let work = try WorkerFixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: work) }
@@ -91,7 +95,7 @@ import Testing
     }
 
     @Test func missingRepositoryIsAShardError() async throws {
-        let repository = try TestRepository.create(files: ["site.yml": "- hosts: all\n  tasks: []\n"])
+        let repository = try await GitRepositoryFixture.create(files: ["site.yml": "- hosts: all\n  tasks: []\n"])
         repository.remove()
         let work = try WorkerFixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: work) }
@@ -111,7 +115,7 @@ import Testing
     }
 
     @Test func missingAnsibleIsAShardError() async throws {
-        let repository = try TestRepository.create(files: ["site.yml": "- hosts: all\n  tasks: []\n"])
+        let repository = try await GitRepositoryFixture.create(files: ["site.yml": "- hosts: all\n  tasks: []\n"])
         defer { repository.remove() }
         let work = try WorkerFixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: work) }
@@ -135,7 +139,7 @@ import Testing
                 - name: long
                   ansible.builtin.command: sleep 60
             """
-        let repository = try TestRepository.create(files: ["site.yml": playbook])
+        let repository = try await GitRepositoryFixture.create(files: ["site.yml": playbook])
         defer { repository.remove() }
         let work = try WorkerFixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: work) }
@@ -174,7 +178,7 @@ import Testing
               tasks:
                 - ansible.builtin.command: sleep 60
             """
-        let repository = try TestRepository.create(files: ["site.yml": playbook])
+        let repository = try await GitRepositoryFixture.create(files: ["site.yml": playbook])
         defer { repository.remove() }
         let work = try WorkerFixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: work) }
@@ -198,7 +202,7 @@ import Testing
                 - ansible.builtin.debug: {msg: one}
                 - ansible.builtin.debug: {msg: two}
             """
-        let repository = try TestRepository.create(files: ["site.yml": playbook])
+        let repository = try await GitRepositoryFixture.create(files: ["site.yml": playbook])
         defer { repository.remove() }
         let work = try WorkerFixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: work) }
@@ -233,7 +237,7 @@ import Testing
                   ansible.builtin.debug:
                     msg: "{{ lookup('ansible.builtin.file', lookup('ansible.builtin.env', 'ANSIBLE_PRIVATE_KEY_FILE')) | hash('sha1') }}"
             """
-        let repository = try TestRepository.create(files: ["site.yml": playbook])
+        let repository = try await GitRepositoryFixture.create(files: ["site.yml": playbook])
         defer { repository.remove() }
         let work = try WorkerFixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: work) }
@@ -272,7 +276,7 @@ import Testing
                 - ansible.builtin.command: "true"
                 - ansible.builtin.ping:
             """
-        let repository = try TestRepository.create(files: ["site.yml": playbook])
+        let repository = try await GitRepositoryFixture.create(files: ["site.yml": playbook])
         defer { repository.remove() }
         let work = try WorkerFixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: work) }
@@ -309,17 +313,6 @@ import Testing
     }
 
     private func sha1Hex(_ text: String) -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("pansible-sha-\(UUID().uuidString)").path
-        try? text.write(toFile: path, atomically: true, encoding: .utf8)
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/sha1sum")
-        process.arguments = [path]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try? process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(String(decoding: data, as: UTF8.self).prefix(40))
+        Insecure.SHA1.hash(data: Array(text.utf8)).map { String(format: "%02x", $0) }.joined()
     }
 }

@@ -52,7 +52,7 @@ import Testing
                 - ansible.builtin.command: sleep 8
                 - ansible.builtin.debug: {msg: after}
             """
-        let repository = try TestRepository.create(files: ["site.yml": playbook])
+        let repository = try await GitRepositoryFixture.create(files: ["site.yml": playbook])
         let work = try WorkerFixtures.temporaryDirectory()
         defer {
             repository.remove()

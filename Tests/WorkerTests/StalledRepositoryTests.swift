@@ -30,7 +30,7 @@ struct StalledRepositoryTests {
     @Test func stalledCloneTimesOutAndOtherRepositoriesStillRun() async throws {
         let broker = try await WorkerBroker()
         let server = try StalledGitServer()
-        let repository = try TestRepository.create(files: ["site.yml": Self.playbook])
+        let repository = try await GitRepositoryFixture.create(files: ["site.yml": Self.playbook])
         let work = try WorkerFixtures.temporaryDirectory()
         defer {
             server.close()
@@ -76,7 +76,7 @@ struct StalledRepositoryTests {
     @Test func cancelStopsAStalledClone() async throws {
         let broker = try await WorkerBroker()
         let server = try StalledGitServer()
-        let repository = try TestRepository.create(files: ["site.yml": Self.playbook])
+        let repository = try await GitRepositoryFixture.create(files: ["site.yml": Self.playbook])
         let work = try WorkerFixtures.temporaryDirectory()
         defer {
             server.close()

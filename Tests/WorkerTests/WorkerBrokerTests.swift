@@ -19,7 +19,9 @@ import Testing
 struct WorkerBrokerTests {
     @Test func shardFromTheQueueRunsAndItsEventsArriveInOrder() async throws {
         let broker = try await WorkerBroker()
-        let repository = try TestRepository.create(files: ["site.yml": WorkerFixtures.outcomesPlaybook, "included.yml": WorkerFixtures.includedTasks])
+        let repository = try await GitRepositoryFixture.create(files: [
+            "site.yml": WorkerFixtures.outcomesPlaybook, "included.yml": WorkerFixtures.includedTasks,
+        ])
         let work = try WorkerFixtures.temporaryDirectory()
         defer {
             repository.remove()
@@ -69,7 +71,7 @@ struct WorkerBrokerTests {
                 - ansible.builtin.command: sleep 3
                 - ansible.builtin.debug: {msg: after}
             """
-        let repository = try TestRepository.create(files: ["site.yml": playbook])
+        let repository = try await GitRepositoryFixture.create(files: ["site.yml": playbook])
         let work = try WorkerFixtures.temporaryDirectory()
         defer {
             repository.remove()
@@ -117,7 +119,7 @@ struct WorkerBrokerTests {
                 - name: long
                   ansible.builtin.command: sleep 120
             """
-        let repository = try TestRepository.create(files: ["site.yml": playbook])
+        let repository = try await GitRepositoryFixture.create(files: ["site.yml": playbook])
         let work = try WorkerFixtures.temporaryDirectory()
         defer {
             repository.remove()
@@ -160,7 +162,7 @@ struct WorkerBrokerTests {
                 - name: after
                   ansible.builtin.debug: {msg: done}
             """
-        let repository = try TestRepository.create(files: ["site.yml": playbook])
+        let repository = try await GitRepositoryFixture.create(files: ["site.yml": playbook])
         let work = try WorkerFixtures.temporaryDirectory()
         defer {
             repository.remove()

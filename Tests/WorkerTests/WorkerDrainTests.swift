@@ -18,7 +18,7 @@ struct WorkerDrainTests {
               tasks:
                 - ansible.builtin.command: "sleep {{ delay }}"
             """
-        let repository = try TestRepository.create(files: ["site.yml": playbook])
+        let repository = try await GitRepositoryFixture.create(files: ["site.yml": playbook])
         let work = try WorkerFixtures.temporaryDirectory()
         defer {
             repository.remove()
@@ -91,7 +91,7 @@ struct WorkerDrainTests {
               tasks:
                 - ansible.builtin.command: sleep 300
             """
-        let repository = try TestRepository.create(files: ["site.yml": playbook])
+        let repository = try await GitRepositoryFixture.create(files: ["site.yml": playbook])
         let work = try WorkerFixtures.temporaryDirectory()
         defer {
             repository.remove()

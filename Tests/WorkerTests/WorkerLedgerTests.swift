@@ -44,7 +44,7 @@ struct WorkerLedgerTests {
         let broker = try await WorkerBroker()
         let work = try WorkerFixtures.temporaryDirectory()
         let marker = "\(work)/runs"
-        let repository = try TestRepository.create(files: ["site.yml": Self.markerPlaybook(marker)])
+        let repository = try await GitRepositoryFixture.create(files: ["site.yml": Self.markerPlaybook(marker)])
         defer {
             repository.remove()
             try? FileManager.default.removeItem(atPath: work)
@@ -68,7 +68,7 @@ struct WorkerLedgerTests {
         let broker = try await WorkerBroker()
         let work = try WorkerFixtures.temporaryDirectory()
         let marker = "\(work)/runs"
-        let repository = try TestRepository.create(files: ["site.yml": Self.markerPlaybook(marker)])
+        let repository = try await GitRepositoryFixture.create(files: ["site.yml": Self.markerPlaybook(marker)])
         defer {
             repository.remove()
             try? FileManager.default.removeItem(atPath: work)
@@ -107,7 +107,7 @@ struct WorkerLedgerTests {
         let broker = try await WorkerBroker()
         let work = try WorkerFixtures.temporaryDirectory()
         let marker = "\(work)/runs"
-        let repository = try TestRepository.create(files: ["site.yml": Self.markerPlaybook(marker, sleep: 0)])
+        let repository = try await GitRepositoryFixture.create(files: ["site.yml": Self.markerPlaybook(marker, sleep: 0)])
         defer {
             repository.remove()
             try? FileManager.default.removeItem(atPath: work)
@@ -173,7 +173,7 @@ struct WorkerLedgerTests {
         let broker = try await WorkerBroker()
         let work = try WorkerFixtures.temporaryDirectory()
         let marker = "\(work)/runs"
-        let repository = try TestRepository.create(files: ["site.yml": Self.markerPlaybook(marker, sleep: 0)])
+        let repository = try await GitRepositoryFixture.create(files: ["site.yml": Self.markerPlaybook(marker, sleep: 0)])
         defer {
             repository.remove()
             try? FileManager.default.removeItem(atPath: work)

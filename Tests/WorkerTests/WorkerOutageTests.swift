@@ -20,7 +20,7 @@ struct WorkerOutageTests {
                 - ansible.builtin.command: sleep 1
                 - ansible.builtin.debug: {msg: done}
             """
-        let repository = try TestRepository.create(files: ["site.yml": playbook])
+        let repository = try await GitRepositoryFixture.create(files: ["site.yml": playbook])
         let work = try WorkerFixtures.temporaryDirectory()
         defer {
             repository.remove()
@@ -31,9 +31,9 @@ struct WorkerOutageTests {
         try await broker.withWorker(configuration: try broker.configuration(workDirectory: work, ["worker.concurrency": "1"])) {
             try await broker.publish(shard)
             _ = try await broker.wait(for: "the run to start") { $0.events(job: shard.jobUUID, type: "runner_on_start").first }
-            try TestServices.runServicesScript(["stop-rabbitmq"])
+            try await TestServices.runServicesScript(["stop-rabbitmq"])
             try await Task.sleep(for: .seconds(3))
-            try TestServices.runServicesScript(["start-rabbitmq"])
+            try await TestServices.runServicesScript(["start-rabbitmq"])
 
             let first = try await broker.wait(for: "a run to finish", seconds: 300) {
                 $0.run(ending: PipelineEventType.shardFinished, job: shard.jobUUID)
@@ -59,7 +59,7 @@ struct WorkerOutageTests {
         let broker = try await WorkerBroker()
         let work = try WorkerFixtures.temporaryDirectory()
         let marker = "\(work)/runs"
-        let repository = try TestRepository.create(files: ["site.yml": WorkerLedgerTests.markerPlaybook(marker, sleep: 8)])
+        let repository = try await GitRepositoryFixture.create(files: ["site.yml": WorkerLedgerTests.markerPlaybook(marker, sleep: 8)])
         defer {
             repository.remove()
             try? FileManager.default.removeItem(atPath: work)
@@ -72,9 +72,9 @@ struct WorkerOutageTests {
             try #require(WorkerLedgerTests.runs(marker) == 1, "the run did not start within 120 s")
 
             // The broker goes away under the run: the shard returns to its queue and comes back to this worker.
-            try TestServices.runServicesScript(["stop-rabbitmq"])
+            try await TestServices.runServicesScript(["stop-rabbitmq"])
             try await Task.sleep(for: .seconds(1))
-            try TestServices.runServicesScript(["start-rabbitmq"])
+            try await TestServices.runServicesScript(["start-rabbitmq"])
 
             _ = try await broker.wait(for: "shard_finished") { $0.run(ending: PipelineEventType.shardFinished, job: shard.jobUUID) }
             let settled = ContinuousClock.now + .seconds(120)

@@ -35,41 +35,22 @@ struct GitRevisionResolver: RevisionResolving {
     }
 
     private func run(_ arguments: [String]) async throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
         var environment = ProcessInfo.processInfo.environment
         environment["GIT_TERMINAL_PROMPT"] = "0"
         environment["GIT_SSH_COMMAND"] = environment["GIT_SSH_COMMAND"] ?? "ssh -o BatchMode=yes -o ConnectTimeout=20"
-        process.environment = environment
         // Outside any repository: git must not pick up the one it happens to run in.
-        process.currentDirectoryURL = FileManager.default.temporaryDirectory
-        let stdout = Pipe()
-        let stderr = Pipe()
-        process.standardOutput = stdout
-        process.standardError = stderr
-        process.standardInput = FileHandle.nullDevice
-        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
-            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
-            do {
-                try process.run()
-            } catch {
-                process.terminationHandler = nil
-                continuation.resume(throwing: error)
-                return
-            }
-            let deadline = DispatchTime.now() + timeout
-            DispatchQueue.global().asyncAfter(deadline: deadline) { [process] in
-                if process.isRunning { process.terminate() }
-            }
+        let output = try await CommandRunner.run(
+            git, Array(arguments.dropFirst()), environment: environment, directory: FileManager.default.temporaryDirectory.path,
+            timeout: .milliseconds(Int64(timeout * 1000)))
+        if output.timedOut {
+            throw RevisionError(
+                code: .unreachable, message: URLRedaction.redact("git ls-remote \(arguments[3]) gave no answer within \(Int(timeout)) s"))
         }
-        // ls-remote for one ref prints little; the pipes hold it until read.
-        let out = String(decoding: stdout.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let err = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        guard status == 0 else {
-            let detail = err.trimmingCharacters(in: .whitespacesAndNewlines)
-            throw RevisionError(code: .unreachable, message: URLRedaction.redact("git ls-remote \(arguments[3]) failed (exit \(status)): \(detail)"))
+        guard output.status == .exited(0) else {
+            let detail = output.text.trimmingCharacters(in: .whitespacesAndNewlines)
+            throw RevisionError(
+                code: .unreachable, message: URLRedaction.redact("git ls-remote \(arguments[3]) failed (exit \(output.status.code)): \(detail)"))
         }
-        return out
+        return output.text
     }
 }

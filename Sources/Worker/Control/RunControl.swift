@@ -1,4 +1,5 @@
 import Foundation
+import Shared
 
 /// The handle through which a running shard is stopped: by a cancel for its job, a timeout or a forced
 /// shutdown. The process is attached once it is spawned; a stop that comes earlier is remembered.

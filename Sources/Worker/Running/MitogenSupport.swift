@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Shared
 
 /// Finds out once whether Mitogen for Ansible is installed for the Python that runs `ansible-playbook`
 /// and supports its ansible-core, and where its strategy plugins are.

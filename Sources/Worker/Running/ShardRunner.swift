@@ -170,7 +170,7 @@ struct ShardRunner: Sendable {
             baseEnvironment: baseEnvironment, secret: secret, mitogenStrategies: strategies)
         let process: ChildProcess
         do {
-            process = try ChildProcess.spawn(
+            process = try await ChildProcess.spawn(
                 executable: configuration.ansiblePlaybook, arguments: invocation.arguments, environment: invocation.environment,
                 directory: directory.project, outputPath: directory.output)
         } catch let error as ChildProcessError {

@@ -124,10 +124,3 @@ enum CollectorHarness {
 struct PostgresClientBox: Sendable {
     let client: PostgresClient
 }
-
-/// Runs `scripts/services.sh` off the cooperative pool (``TestServices/runServicesScriptOffPool(_:)``).
-enum ServicesScript {
-    static func run(_ arguments: [String]) async throws {
-        try await TestServices.runServicesScriptOffPool(arguments)
-    }
-}

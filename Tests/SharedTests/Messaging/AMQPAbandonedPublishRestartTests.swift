@@ -10,7 +10,7 @@ extension AMQPIntegrationTests {
             try await AMQPTestSupport.withClient(reconnectMaxDelay: 0.5) { client in
                 let queue = AMQPTestSupport.uniqueName("abandoned")
                 try await client.declare(AMQPTopology(queues: [AMQPTestSupport.testQueue(queue)]))
-                try BrokerControl.run("stop-rabbitmq")
+                try await BrokerControl.run("stop-rabbitmq")
                 do {
                     // The client holds the message while the broker is away; the caller gives up on it.
                     let outcome = PublishOutcome()
@@ -30,10 +30,10 @@ extension AMQPIntegrationTests {
                     guard await outcome.isSet else { throw TestTimeout(what: "the cancelled publish to return") }
                     #expect(await outcome.error as? MessagingError == .abandoned)
                 } catch {
-                    try BrokerControl.run("start-rabbitmq")
+                    try await BrokerControl.run("start-rabbitmq")
                     throw error
                 }
-                try BrokerControl.run("start-rabbitmq")
+                try await BrokerControl.run("start-rabbitmq")
 
                 try await withTimeout(120, "the client to publish after the restart") {
                     try await client.publish(AMQPTestSupport.message(to: queue, id: "after/1"))

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import Shared
@@ -67,9 +68,9 @@ extension AMQPIntegrationTests {
                 }
 
                 try await Task.sleep(for: .milliseconds(300))
-                try BrokerControl.run("stop-rabbitmq")
+                try await BrokerControl.run("stop-rabbitmq")
                 try await Task.sleep(for: .seconds(1))
-                try BrokerControl.run("start-rabbitmq")
+                try await BrokerControl.run("start-rabbitmq")
                 await restarted.set()
 
                 let batches = try await withTimeout(120, "publishing to recover") { try await publishing.value }
@@ -103,19 +104,7 @@ actor RestartFlag {
 
 /// Runs `scripts/services.sh` against the test broker's port.
 enum BrokerControl {
-    static func run(_ action: String) throws {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent()
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = [root.appendingPathComponent("scripts/services.sh").path, action]
-        var environment = ProcessInfo.processInfo.environment
-        environment["AMQP_PORT"] = String(AMQPTestSupport.url.port ?? 5672)
-        process.environment = environment
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw MessagingError.broker("scripts/services.sh \(action) exited with \(process.terminationStatus)")
-        }
+    static func run(_ action: String) async throws {
+        try await TestServices.runServicesScript([action])
     }
 }

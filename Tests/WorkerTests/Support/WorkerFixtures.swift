@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Shared
+import TestSupport
 
 @testable import Worker
 
@@ -122,7 +123,7 @@ enum WorkerFixtures {
     }
 
     static func shard(
-        repository: TestRepository, entry: String = "site.yml", inventory: JSONValue, hosts: [String], options: JobOptions = JobOptions(),
+        repository: GitRepositoryFixture, entry: String = "site.yml", inventory: JSONValue, hosts: [String], options: JobOptions = JobOptions(),
         credential: SealedCredential? = nil, jobUUID: UUID = UUID(), gitRepo: String? = nil
     ) -> ShardMessage {
         ShardMessage(

@@ -9,7 +9,7 @@ import Foundation
 extension ChildProcess {
     /// Stops the whole process group: SIGINT (Ansible ends its run cleanly), then SIGTERM after
     /// `interruptGrace` seconds, then SIGKILL after `terminateGrace` more, returning once the group is gone.
-    func stopGroup(interruptGrace: Double, terminateGrace: Double) async {
+    public func stopGroup(interruptGrace: Double, terminateGrace: Double) async {
         for (signal, grace) in [(SIGINT, interruptGrace), (SIGTERM, terminateGrace)] {
             guard signalGroup(signal) else { return }
             if await waitForGroupExit(seconds: grace) { return }
@@ -19,7 +19,7 @@ extension ChildProcess {
     }
 
     /// Polls until no process of the group is left, for at most `seconds`. Returns whether it is gone.
-    func waitForGroupExit(seconds: Double) async -> Bool {
+    public func waitForGroupExit(seconds: Double) async -> Bool {
         let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
         while groupIsAlive {
             if ContinuousClock.now >= deadline { return false }
