@@ -34,10 +34,10 @@ bench: services-up
 	scripts/bench.sh
 
 lint:
-	swift format lint --strict --recursive Sources Tests Package.swift
+	swift format lint --strict --recursive Sources Benchmarks Tests Package.swift
 
 format:
-	swift format --in-place --recursive Sources Tests Package.swift
+	swift format --in-place --recursive Sources Benchmarks Tests Package.swift
 
 # The main job on a fresh machine: installs, builds release binaries, starts everything, runs 200 hosts.
 demo: deps release

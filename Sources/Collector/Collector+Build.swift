@@ -9,7 +9,7 @@ import Shared
 
 /// Builds the collector: PostgreSQL client, messaging services, ingestion of `pansible.events`, the
 /// dead-letter consumer, live progress over WebSocket, and `/healthz`, `/readyz`, `/metrics`, all on `ws_port`.
-func buildCollector(
+package func buildCollector(
     configuration: PansibleConfiguration, logger: Logger, messaging: CollectorMessaging,
     registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(), options: CollectorOptions = CollectorOptions()
 ) throws -> ServiceGroup {

@@ -6,14 +6,16 @@ import Prometheus
 import Shared
 
 /// `pansible-gateway`: reads the configuration, builds the service group, runs it until SIGTERM/SIGINT.
-@main
-struct GatewayCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "pansible-gateway")
+/// The executable's entry point (`Sources/pansible-gateway/main.swift`) only runs it.
+public struct GatewayCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(commandName: "pansible-gateway")
 
     @Option(name: .long, help: "Configuration file.")
     var config: String = "./pansible.yml"
 
-    func run() async throws {
+    public init() {}
+
+    public func run() async throws {
         do {
             let configuration = try PansibleConfiguration.load(path: config, isDefaultPath: config == "./pansible.yml")
             var logger = Logger(label: "pansible.gateway")

@@ -4,9 +4,9 @@ import Logging
 import Shared
 
 /// `pansible-worker`: reads the configuration, builds the service group, runs it until SIGTERM/SIGINT.
-@main
-struct WorkerCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "pansible-worker")
+/// The executable's entry point (`Sources/pansible-worker/main.swift`) only runs it.
+public struct WorkerCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(commandName: "pansible-worker")
 
     @Option(name: .long, help: "Configuration file.")
     var config: String = "./pansible.yml"
@@ -20,7 +20,9 @@ struct WorkerCommand: AsyncParsableCommand {
     @Option(name: .customLong("shard-file"), help: "Run this one shard (a shard message as JSON), publish its events, print a report and exit.")
     var shardFile: String?
 
-    func run() async throws {
+    public init() {}
+
+    public func run() async throws {
         var configuration: PansibleConfiguration
         do {
             var environment = ProcessInfo.processInfo.environment
