@@ -1,7 +1,7 @@
 import ArgumentParser
 
 /// `pansible-collector`: runs the collector service (the default subcommand, `serve`).
-/// The executable's entry point (`Sources/pansible-collector/main.swift`) only runs it.
+/// The executable's entry point (`Sources/pansible-collector/`) only runs it.
 public struct CollectorCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "pansible-collector",

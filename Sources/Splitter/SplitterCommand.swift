@@ -1,7 +1,7 @@
 import ArgumentParser
 
 /// `pansible-splitter`: runs the splitter service (the default), or expands an inventory (`expand`).
-/// The executable's entry point (`Sources/pansible-splitter/main.swift`) only runs it.
+/// The executable's entry point (`Sources/pansible-splitter/`) only runs it.
 public struct SplitterCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "pansible-splitter",
