@@ -96,7 +96,7 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // Each process's executable: only its entry point (Sources/pansible-*/main.swift).
+        // Each process's executable: only its entry point (Sources/pansible-*/).
         .executableTarget(name: "pansible-gateway", dependencies: ["Gateway"], swiftSettings: swiftSettings),
         .executableTarget(name: "pansible-splitter", dependencies: ["Splitter"], swiftSettings: swiftSettings),
         .executableTarget(name: "pansible-worker", dependencies: ["Worker"], swiftSettings: swiftSettings),
