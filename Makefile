@@ -6,7 +6,7 @@ export PANSIBLE_AMQP_URL ?= amqp://guest:guest@127.0.0.1:$(AMQP_PORT)/
 export PANSIBLE_DATABASE_URL ?= postgres://postgres@127.0.0.1:$(PG_PORT)/pansible
 SWIFT_BUILD_FLAGS ?=
 
-.PHONY: deps build release services-up services-down test bench lint format demo up down
+.PHONY: deps build release services-up services-down test test-unit bench lint format demo up down
 
 deps:
 	scripts/deps.sh
@@ -30,14 +30,22 @@ test: deps services-up
 	PANSIBLE_TEST_SERVICES=1 SWIFT_BUILD_FLAGS='$(SWIFT_BUILD_FLAGS)' scripts/test-pass.sh 20m --skip 'OutageTests|RestartTests' $(TEST_FLAGS)
 	PANSIBLE_TEST_SERVICES=1 SWIFT_BUILD_FLAGS='$(SWIFT_BUILD_FLAGS)' scripts/test-pass.sh 10m --filter 'OutageTests|RestartTests' --no-parallel $(TEST_FLAGS)
 
+# Builds and runs every test that needs no server, with nothing started: the suites that need RabbitMQ or
+# PostgreSQL skip without looking for them (PANSIBLE_TEST_SERVICES=0), and the URLs name a port where nothing
+# listens, so that a test reaching for a server unannounced fails here rather than passing on a developer's machine.
+test-unit:
+	swift build --build-tests $(SWIFT_BUILD_FLAGS)
+	PANSIBLE_TEST_SERVICES=0 PANSIBLE_AMQP_URL=amqp://guest:guest@127.0.0.1:1/ PANSIBLE_DATABASE_URL=postgres://postgres@127.0.0.1:1/pansible \
+		timeout 20m "$$(swift build --show-bin-path $(SWIFT_BUILD_FLAGS))/pansiblePackageTests.xctest" --testing-library swift-testing $(TEST_FLAGS)
+
 bench: services-up
 	scripts/bench.sh
 
 lint:
-	swift format lint --strict --recursive Sources Tests Package.swift
+	swift format lint --strict --recursive Sources Benchmarks Tests Package.swift
 
 format:
-	swift format --in-place --recursive Sources Tests Package.swift
+	swift format --in-place --recursive Sources Benchmarks Tests Package.swift
 
 # The main job on a fresh machine: installs, builds release binaries, starts everything, runs 200 hosts.
 demo: deps release

@@ -9,11 +9,15 @@ let package = Package(
     name: "pansible",
     platforms: [.macOS(.v14)],
     products: [
-        .executable(name: "pansible-gateway", targets: ["Gateway"]),
-        .executable(name: "pansible-splitter", targets: ["Splitter"]),
-        .executable(name: "pansible-worker", targets: ["Worker"]),
-        .executable(name: "pansible-collector", targets: ["Collector"]),
+        // The four servers: what a release installs.
+        .executable(name: "pansible-gateway", targets: ["pansible-gateway"]),
+        .executable(name: "pansible-splitter", targets: ["pansible-splitter"]),
+        .executable(name: "pansible-worker", targets: ["pansible-worker"]),
+        .executable(name: "pansible-collector", targets: ["pansible-collector"]),
+        // Benchmarks (scripts/bench/), never installed.
         .executable(name: "pansible-bench-amqp", targets: ["AMQPBench"]),
+        .executable(name: "pansible-bench-shard", targets: ["ShardBench"]),
+        .executable(name: "pansible-bench-collector", targets: ["CollectorBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -45,13 +49,14 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "SystemPackage", package: "swift-system"),
             ],
             swiftSettings: swiftSettings
         ),
-        .executableTarget(
+        .target(
             name: "Gateway",
             dependencies: [
                 "Shared",
@@ -67,7 +72,7 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .executableTarget(
+        .target(
             name: "Splitter",
             dependencies: [
                 "Shared",
@@ -75,7 +80,7 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .executableTarget(
+        .target(
             name: "Worker",
             dependencies: [
                 "Shared",
@@ -85,21 +90,47 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .executableTarget(
+        .target(
             name: "Collector",
             dependencies: [
                 "Shared",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
-                // The live progress benchmark's subscribers (bench-live).
-                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
             ],
             swiftSettings: swiftSettings
         ),
+        // Each process's executable: only its entry point (Sources/pansible-*/).
+        .executableTarget(name: "pansible-gateway", dependencies: ["Gateway"], swiftSettings: swiftSettings),
+        .executableTarget(name: "pansible-splitter", dependencies: ["Splitter"], swiftSettings: swiftSettings),
+        .executableTarget(name: "pansible-worker", dependencies: ["Worker"], swiftSettings: swiftSettings),
+        .executableTarget(name: "pansible-collector", dependencies: ["Collector"], swiftSettings: swiftSettings),
+        // Whole-pipeline benchmarks driven by scripts/bench/*.sh: plain executables beside the servers.
         .executableTarget(
             name: "AMQPBench",
             dependencies: ["Shared", .product(name: "Logging", package: "swift-log")],
+            path: "Benchmarks/AMQPBench",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "ShardBench",
+            dependencies: ["Splitter", "Shared", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Benchmarks/ShardBench",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "CollectorBench",
+            dependencies: [
+                "Collector",
+                "Shared",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Benchmarks/CollectorBench",
             swiftSettings: swiftSettings
         ),
         .target(
@@ -114,7 +145,12 @@ let package = Package(
         ),
         .testTarget(
             name: "SharedTests",
-            dependencies: ["Shared", "TestSupport"],
+            dependencies: [
+                "Shared",
+                "TestSupport",
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
             exclude: ["Inventory/Corpus"],
             swiftSettings: swiftSettings
         ),
@@ -142,6 +178,8 @@ let package = Package(
             name: "CollectorTests",
             dependencies: [
                 "Collector",
+                // The ingestion benchmark's events are held to what the collector reads (IncomingBatchTests).
+                "CollectorBench",
                 "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),

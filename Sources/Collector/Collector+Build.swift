@@ -9,12 +9,12 @@ import Shared
 
 /// Builds the collector: PostgreSQL client, messaging services, ingestion of `pansible.events`, the
 /// dead-letter consumer, live progress over WebSocket, and `/healthz`, `/readyz`, `/metrics`, all on `ws_port`.
-func buildCollector(
+package func buildCollector(
     configuration: PansibleConfiguration, logger: Logger, messaging: CollectorMessaging,
     registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(), options: CollectorOptions = CollectorOptions()
 ) throws -> ServiceGroup {
     let client = try PostgresClient(configuration: configuration.database, logger: logger)
-    let metrics = CollectorMetrics(registry: registry)
+    let metrics = CollectorMetrics(factory: registry.metricsFactory)
     let collector = configuration.collector
     let hub = ProgressHub(source: messaging.liveSource, buffer: collector.subscriberBuffer, metrics: metrics, logger: logger)
     let store = PostgresEventStore(client: client, logger: logger)
@@ -65,7 +65,7 @@ func buildCollector(
         services: [.init(service: client)] + messaging.services.map { .init(service: $0) } + [
             .init(service: CollectorService(client: client, parts: parts, logger: logger))
         ],
-        gracefulShutdownSignals: [.sigterm, .sigint],
+        gracefulShutdownSignals: ProcessBootstrap.shutdownSignals,
         logger: logger
     )
     // Nothing the collector holds needs long to finish (a batch not yet committed is redelivered), so a

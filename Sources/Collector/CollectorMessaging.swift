@@ -3,7 +3,7 @@ import Shared
 
 /// The broker side of a collector: the consumer of the events and dead-letter queues, the live queue, and
 /// whatever services keep them running (the AMQP client).
-struct CollectorMessaging: Sendable {
+package struct CollectorMessaging: Sendable {
     var consumer: any MessageConsuming
     var liveSource: any LiveEventSource
     /// Run before the collector's own services, and shut down after them.
@@ -14,11 +14,19 @@ struct CollectorMessaging: Sendable {
 }
 
 /// Knobs a deployment never needs but tests and benchmarks do.
-struct CollectorOptions: Sendable {
+package struct CollectorOptions: Sendable {
     /// False runs a collector that only serves progress (it stores nothing).
-    var ingest = true
+    package var ingest: Bool
     /// How often subscribers look at their job's stored status (another collector may finish it).
-    var statusPollInterval: Duration = .seconds(1)
+    package var statusPollInterval: Duration
     /// Called with the bound port once the WebSocket server listens.
-    var onServerRunning: (@Sendable (Int) async -> Void)?
+    package var onServerRunning: (@Sendable (Int) async -> Void)?
+
+    package init(
+        ingest: Bool = true, statusPollInterval: Duration = .seconds(1), onServerRunning: (@Sendable (Int) async -> Void)? = nil
+    ) {
+        self.ingest = ingest
+        self.statusPollInterval = statusPollInterval
+        self.onServerRunning = onServerRunning
+    }
 }

@@ -1,35 +1,25 @@
 import ArgumentParser
-import Foundation
-import Logging
-import Metrics
-import Prometheus
 import Shared
 
 /// `pansible-gateway`: reads the configuration, builds the service group, runs it until SIGTERM/SIGINT.
-@main
-struct GatewayCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "pansible-gateway")
+/// The executable's entry point (`Sources/pansible-gateway/`) only runs it.
+public struct GatewayCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(commandName: "pansible-gateway")
 
     @Option(name: .long, help: "Configuration file.")
-    var config: String = "./pansible.yml"
+    var config: String = ProcessBootstrap.defaultConfigPath
 
-    func run() async throws {
-        do {
-            let configuration = try PansibleConfiguration.load(path: config, isDefaultPath: config == "./pansible.yml")
-            var logger = Logger(label: "pansible.gateway")
-            logger.logLevel = configuration.logLevel
-            let registry = PrometheusCollectorRegistry()
-            MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
-            let broker = try AMQPClient(configuration: configuration.amqp, connectionName: "pansible-gateway", logger: logger)
+    public init() {}
+
+    public func run() async throws {
+        try await ProcessBootstrap.run(process: "pansible-gateway", configPath: config) { bootstrap in
+            let broker = try AMQPClient(configuration: bootstrap.configuration.amqp, connectionName: "pansible-gateway", logger: bootstrap.logger)
             let group = try buildGateway(
-                configuration: configuration, logger: logger, registry: registry, publisher: broker, publisherService: broker,
-                isPublisherReady: { broker.isConnected },
+                configuration: bootstrap.configuration, logger: bootstrap.logger, registry: bootstrap.registry, publisher: broker,
+                publisherService: broker, isPublisherReady: { broker.isConnected },
                 readinessChecks: [ClosureReadinessCheck(name: "broker") { broker.isConnected }]
             )
             try await group.run()
-        } catch let error as ConfigurationError {
-            FileHandle.standardError.write(Data("pansible-gateway: \(error.description)\n".utf8))
-            throw ExitCode(78)
         }
     }
 }

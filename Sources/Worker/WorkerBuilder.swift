@@ -9,10 +9,11 @@ import Shared
 /// SIGTERM/SIGINT.
 ///
 /// `extraServices` run first and stop last, so the shard consumer can still publish and ack while it
-/// finishes its running shards.
+/// finishes its running shards. `registry` is what `/metrics` on `worker.port` serves.
 func buildWorker(
     configuration: PansibleConfiguration, logger: Logger, messaging: any WorkerMessaging, extraServices: [any Service] = [],
-    readinessChecks: [any ReadinessCheck] = [], heartbeats: (any MessageSubscribing)? = nil
+    readinessChecks: [any ReadinessCheck] = [], heartbeats: (any MessageSubscribing)? = nil,
+    registry metricsRegistry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()
 ) throws -> ServiceGroup {
     let worker = configuration.worker
     var serviceLogger = logger
@@ -35,8 +36,7 @@ func buildWorker(
         runner.liveWorkers = liveWorkers
         listeners.append(.init(service: HeartbeatListener(subscriber: heartbeats, capacity: liveWorkers, logger: serviceLogger)))
     }
-    let metricsRegistry = PrometheusCollectorRegistry()
-    let metrics = WorkerMetrics(registry: metricsRegistry)
+    let metrics = WorkerMetrics(factory: metricsRegistry.metricsFactory)
     let running = RunningShards()
     let shards = ShardService(
         messaging: LedgerGatedMessaging(base: messaging, ledger: ledger), runner: runner, pool: worker.pool, concurrency: worker.concurrency,
@@ -56,7 +56,8 @@ func buildWorker(
             .init(service: shards, successTerminationBehavior: .gracefullyShutdownGroup),
         ]
     return ServiceGroup(
-        configuration: ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: serviceLogger))
+        configuration: ServiceGroupConfiguration(services: services, gracefulShutdownSignals: ProcessBootstrap.shutdownSignals, logger: serviceLogger)
+    )
 }
 
 /// The shard runner as the worker wires it (also used to run one shard from a file).
@@ -105,7 +106,9 @@ enum CallbackPluginLocator {
 
 /// The worker over the AMQP broker of `configuration.amqp`: declares Pansible's topology with this
 /// worker's pool, consumes `pansible.shards.<pool>` and reads the `pansible.ledger` stream.
-func buildWorker(configuration: PansibleConfiguration, logger: Logger) throws -> ServiceGroup {
+func buildWorker(
+    configuration: PansibleConfiguration, logger: Logger, registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()
+) throws -> ServiceGroup {
     let client = try AMQPClient(
         configuration: configuration.amqp,
         topology: .pansible(
@@ -113,5 +116,5 @@ func buildWorker(configuration: PansibleConfiguration, logger: Logger) throws ->
         connectionName: "pansible-worker \(configuration.worker.workerID)", logger: logger)
     return try buildWorker(
         configuration: configuration, logger: logger, messaging: AMQPWorkerMessaging(client: client), extraServices: [client],
-        readinessChecks: [ClosureReadinessCheck(name: "amqp") { client.isConnected }], heartbeats: client)
+        readinessChecks: [ClosureReadinessCheck(name: "amqp") { client.isConnected }], heartbeats: client, registry: registry)
 }

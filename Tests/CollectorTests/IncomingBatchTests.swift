@@ -3,6 +3,7 @@ import Shared
 import Testing
 
 @testable import Collector
+@testable import CollectorBench
 
 /// `IncomingBatch.decode` reads messages without Codable; these tests hold it to what Codable reads from the
 /// same bytes (the columns and the stored payload), and to refusing what Codable refuses.

@@ -28,7 +28,8 @@ struct SplitterServiceTests {
         """
 
     @Test func jobBecomesSelfContainedShardsThenIsAcked() async throws {
-        try await withSplitter { client, repository in
+        let registry = PrometheusCollectorRegistry()
+        try await withSplitter(registry: registry) { client, repository in
             let job = Self.job(hosts: Self.hosts, vars: "web:\n  tier: front\n", repository: repository, options: JobOptions(shardSize: 3))
             try await client.publish(Self.jobMessage(job))
 
@@ -62,6 +63,15 @@ struct SplitterServiceTests {
 
             // The job was acked after the shards were confirmed: nothing is left on the jobs queue.
             #expect(try await Self.queueIsEmpty(Topology.jobsQueue, client: client))
+
+            // Counted once acked, in the registry `/metrics` serves.
+            let counted = await TestServices.eventually(timeout: .seconds(10)) {
+                var buffer: [UInt8] = []
+                registry.emit(into: &buffer)
+                let text = String(decoding: buffer, as: UTF8.self)
+                return text.contains("pansible_splitter_jobs_split_total 1") && text.contains("pansible_splitter_shards_published_total 3")
+            }
+            #expect(counted)
         }
     }
 
@@ -123,7 +133,9 @@ struct SplitterServiceTests {
     }
 
     /// Runs the splitter's service group on a private virtual host with a client for the test.
-    func withSplitter(_ body: @Sendable (AMQPClient, String) async throws -> Void) async throws {
+    func withSplitter(
+        registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(), _ body: @Sendable (AMQPClient, String) async throws -> Void
+    ) async throws {
         let url = try await TestServices.createVirtualHost()
         defer { TestServices.deleteVirtualHost(url: url) }
         let repository = try await GitRepositoryFixture.create(files: ["site.yml": "- hosts: all\n  tasks: []\n"]).path
@@ -131,7 +143,7 @@ struct SplitterServiceTests {
         logger.logLevel = .warning
         let configuration = try PansibleConfiguration(
             source: TestServices.configurationSource(["amqp.url": url, "splitter.port": "127.0.0.1:0"]))
-        let group = try buildSplitter(configuration: configuration, registry: PrometheusCollectorRegistry(), logger: logger)
+        let group = try buildSplitter(configuration: configuration, registry: registry, logger: logger)
         let client = try AMQPClient(configuration: configuration.amqp, connectionName: "splitter-tests", logger: logger)
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }

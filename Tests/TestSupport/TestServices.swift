@@ -10,12 +10,17 @@ public enum TestServices {
     /// `PANSIBLE_TEST_SERVICES=1` (set by `make test`): integration suites must run, and fail without services.
     public static let required = environment["PANSIBLE_TEST_SERVICES"] == "1"
 
+    /// `PANSIBLE_TEST_SERVICES=0` (set by `make test-unit`): integration suites skip, without looking for servers.
+    public static let excluded = environment["PANSIBLE_TEST_SERVICES"] == "0"
+
     public static let amqpURL = environment["PANSIBLE_AMQP_URL"] ?? "amqp://guest:guest@127.0.0.1:5672/"
     public static let databaseURL = environment["PANSIBLE_DATABASE_URL"] ?? "postgres://postgres@127.0.0.1:5432/pansible"
 
-    /// True when integration suites should run: required by `make test`, or the services answer.
+    /// True when integration suites should run: required by `make test`, or (outside `make test-unit`) the
+    /// services answer.
     public static var available: Bool {
         if required { return true }
+        if excluded { return false }
         let reachable = isListening(url: amqpURL) && isListening(url: databaseURL)
         if !reachable {
             FileHandle.standardError.write(Data("skipping integration suite: RabbitMQ/PostgreSQL not reachable (run `make test`)\n".utf8))

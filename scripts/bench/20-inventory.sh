@@ -2,11 +2,12 @@
 # Inventory expansion: `pansible-splitter expand` vs `ansible-inventory --list` on a generated 100,000-host
 # inventory (100 groups given as ranges, nested groups, group vars), checking that both print the same
 # inventory (parsed JSON, `_meta.profile` aside); then the time to shard the 100,000 hosts into 2,000 shard
-# messages (broker excluded). Needs a release build (swift build -c release) and ansible-core.
+# messages (broker excluded, `pansible-bench-shard`). Needs a release build (swift build -c release) and ansible-core.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 splitter=.build/release/pansible-splitter
-[ -x "$splitter" ] || { echo "build first: swift build -c release" >&2; exit 1; }
+bench=.build/release/pansible-bench-shard
+[ -x "$splitter" ] && [ -x "$bench" ] || { echo "build first: swift build -c release" >&2; exit 1; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 python3 scripts/bench/generate-inventory.py "$work/inventory.yml"
@@ -31,4 +32,4 @@ print(f"expand {hosts} hosts: pansible-splitter {p:.2f} s, ansible-inventory {a:
       f"identical output: {'yes' if same else 'NO'}")
 sys.exit(0 if same else 1)
 PY
-"$splitter" bench-shard --inventory "$work/inventory.yml" --shards 2000
+"$bench" --inventory "$work/inventory.yml" --shards 2000

@@ -8,4 +8,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source scripts/bench/collector.bash
-run_collector_bench bench-ingest --events "${EVENTS:-200000}" --batch "${BATCH:-100}" ${WRITERS:+--collector-writers "$WRITERS"}
+run_collector_bench ingest --events "${EVENTS:-200000}" --batch "${BATCH:-100}" ${WRITERS:+--collector-writers "$WRITERS"}

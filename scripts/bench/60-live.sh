@@ -9,6 +9,6 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 source scripts/bench/collector.bash
 for jobs in ${JOBS:-${SUBSCRIBERS:-50} 1}; do
-    run_collector_bench bench-live --rate "${RATE:-5000}" --subscribers "${SUBSCRIBERS:-50}" --jobs "$jobs" \
+    run_collector_bench live --rate "${RATE:-5000}" --subscribers "${SUBSCRIBERS:-50}" --jobs "$jobs" \
         --seconds "${SECONDS_MEASURED:-10}" --batch "${BATCH:-10}"
 done

@@ -1,6 +1,6 @@
-import Prometheus
+import Metrics
 
-/// The collector's own metrics, registered in the registry `/metrics` serves.
+/// The collector's own metrics, reported into the registry `/metrics` serves.
 struct CollectorMetrics: Sendable {
     let eventsStored: Counter
     let eventsDuplicate: Counter
@@ -10,14 +10,14 @@ struct CollectorMetrics: Sendable {
     let deadLetters: Counter
     let eventsIsolated: Counter
     let revokedSessions: Counter
-    let subscribers: Gauge
+    let subscribers: Meter
     let laggingSubscribers: Counter
 
-    init(registry: PrometheusCollectorRegistry) {
+    /// - Parameter factory: the process's metrics backend (its registry's `metricsFactory`).
+    init(factory: any MetricsFactory) {
+        // `help`: what it counts (swift-metrics carries no help text to `/metrics`).
         func counter(_ name: String, _ help: String) -> Counter {
-            registry.makeCounter(
-                descriptor: MetricNameDescriptor(namespace: "pansible", subsystem: "collector", metricName: name, unitName: "total", helpText: help)
-            )
+            Counter(label: "pansible_collector_\(name)_total", factory: factory)
         }
         eventsStored = counter("events_stored", "Events inserted into PostgreSQL.")
         eventsDuplicate = counter("events_duplicate", "Events received again and skipped (redeliveries, duplicates).")
@@ -28,11 +28,7 @@ struct CollectorMetrics: Sendable {
         eventsIsolated = counter("events_isolated", "Events the database refused, kept in dead_letters and reported on their job.")
         revokedSessions = counter("revoked_sessions", "Progress subscribers disconnected because their token was revoked.")
         laggingSubscribers = counter("lagging_subscribers", "Subscribers disconnected for falling too far behind.")
-        subscribers = registry.makeGauge(
-            descriptor: MetricNameDescriptor(
-                namespace: "pansible", subsystem: "collector", metricName: "subscribers", unitName: "",
-                helpText: "Connected WebSocket progress subscribers."
-            )
-        )
+        // Connected WebSocket progress subscribers.
+        subscribers = Meter(label: "pansible_collector_subscribers", factory: factory)
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
 
 /// What an event message says of all its events: whose they are and which run of which shard sent them.
-struct BatchHeader: Sendable, Equatable {
+package struct BatchHeader: Sendable, Equatable {
     var jobUUID: UUID
     /// `splitter`, `worker` or `collector`.
     var source: String

@@ -7,7 +7,7 @@ import Shared
 /// own JSON text from the body, so nothing is decoded into values and encoded again. Rendering happens when
 /// the message arrives, off the writer's path, so the writer's transaction only streams bytes.
 @dynamicMemberLookup
-struct IncomingBatch: Sendable {
+package struct IncomingBatch: Sendable {
     var header: BatchHeader
     var eventCount: Int
     /// The batch holds an event that can change its job's state (`StateEvent.isStateType`).
@@ -31,7 +31,7 @@ struct IncomingBatch: Sendable {
         "task_action", "role", "failed", "ignore_errors", "created_at", "duration", "payload",
     ]
 
-    subscript<T>(dynamicMember keyPath: KeyPath<BatchHeader, T>) -> T { header[keyPath: keyPath] }
+    package subscript<T>(dynamicMember keyPath: KeyPath<BatchHeader, T>) -> T { header[keyPath: keyPath] }
 
     /// Reads a message body; throws `PoisonMessage` when it is not a valid event batch.
     static func decode(_ body: [UInt8]) throws -> IncomingBatch {
@@ -97,7 +97,7 @@ struct IncomingBatch: Sendable {
 
 extension IncomingBatch {
     /// A batch made here (the collector's own events): encoded as a worker would send it, then read back.
-    init(batch: EventBatch) throws {
+    package init(batch: EventBatch) throws {
         self = try Self.decode(try MessageCoding.encode(batch))
     }
 }

@@ -14,7 +14,7 @@ import Shared
 /// recomputed from their stored state events: two collectors writing the same job serialize there, and the
 /// later one sees the earlier one's rows. A transaction whose connection closes under it fails (see
 /// `PostgresConnection.failingWhenClosed`), so the writer retries the batch on a new connection.
-struct PostgresEventStore: EventStore {
+package struct PostgresEventStore: EventStore {
     let client: PostgresClient
     let logger: Logger
 
@@ -119,7 +119,7 @@ struct PostgresEventStore: EventStore {
     }
 
     /// Streams the batches' rows into `table` (`events` or the staging table) with one `COPY`.
-    static func copy(_ batches: [IncomingBatch], into table: String, on connection: PostgresConnection, logger: Logger) async throws {
+    package static func copy(_ batches: [IncomingBatch], into table: String, on connection: PostgresConnection, logger: Logger) async throws {
         try await connection.copyFrom(table: table, columns: IncomingBatch.columns, logger: logger) { writer in
             var buffer = ByteBuffer()
             buffer.reserveCapacity(1 << 20 + 1 << 16)

@@ -25,7 +25,7 @@ func buildGateway(
     if let publisherService { services.append(publisherService) }
     services.append(app)
     return ServiceGroup(
-        configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        configuration: .init(services: services, gracefulShutdownSignals: ProcessBootstrap.shutdownSignals, logger: logger)
     )
 }
 

@@ -1,5 +1,4 @@
 import ArgumentParser
-import Logging
 import Shared
 
 /// `pansible-splitter [serve]`: reads the configuration, builds the service group, runs it until SIGTERM/SIGINT.
@@ -10,13 +9,9 @@ struct ServeCommand: AsyncParsableCommand {
     var config: String = ProcessBootstrap.defaultConfigPath
 
     func run() async throws {
-        let bootstrap: ProcessBootstrap
-        do {
-            bootstrap = try ProcessBootstrap(configPath: config, label: "pansible.splitter")
-        } catch let error as ConfigurationError {
-            throw ValidationError(error.description)
+        try await ProcessBootstrap.run(process: "pansible-splitter", configPath: config) { bootstrap in
+            let group = try buildSplitter(configuration: bootstrap.configuration, registry: bootstrap.registry, logger: bootstrap.logger)
+            try await group.run()
         }
-        let group = try buildSplitter(configuration: bootstrap.configuration, registry: bootstrap.registry, logger: bootstrap.logger)
-        try await group.run()
     }
 }

@@ -23,7 +23,9 @@ func buildSplitter(
     let service = SplitterService(
         consumer: client, publisher: client,
         queues: AMQPShardQueues(client: client, deliveryLimit: configuration.amqp.deliveryLimit, ledgerMaxAge: configuration.amqp.ledgerMaxAge),
-        resolver: GitRevisionResolver(), splitter: splitter, capacity: capacity, ledger: ledger, logger: logger)
+        resolver: GitRevisionResolver(), splitter: splitter, capacity: capacity, ledger: ledger,
+        metrics: SplitterMetrics(factory: registry.metricsFactory),
+        logger: logger)
     let heartbeats = HeartbeatListener(subscriber: client, capacity: capacity, logger: logger)
     let server = OperationsServer.make(
         name: "pansible-splitter", address: configuration.splitter.address,
@@ -39,6 +41,6 @@ func buildSplitter(
                 .init(service: service, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup),
                 .init(service: server),
             ],
-            gracefulShutdownSignals: [.sigterm, .sigint],
+            gracefulShutdownSignals: ProcessBootstrap.shutdownSignals,
             logger: logger))
 }

@@ -30,14 +30,14 @@ struct SplitterService: Service {
     let ledger: Ledger?
     let logger: Logger
 
-    private let splitCounter = Counter(label: "pansible_splitter_jobs_split_total")
-    private let failedCounter = Counter(label: "pansible_splitter_jobs_failed_total")
-    private let shardCounter = Counter(label: "pansible_splitter_shards_published_total")
+    let metrics: SplitterMetrics
 
     init(
         consumer: any MessageConsuming, publisher: any MessagePublishing, queues: any ShardQueueDeclaring, resolver: any RevisionResolving,
-        splitter: JobSplitter, capacity: PoolCapacity? = nil, prefetch: Int = 2, ledger: Ledger? = nil, logger: Logger
+        splitter: JobSplitter, capacity: PoolCapacity? = nil, prefetch: Int = 2, ledger: Ledger? = nil,
+        metrics: SplitterMetrics = SplitterMetrics(factory: NOOPMetricsHandler.instance), logger: Logger
     ) {
+        self.metrics = metrics
         self.ledger = ledger
         self.consumer = consumer
         self.publisher = publisher
@@ -78,8 +78,8 @@ struct SplitterService: Service {
             try await delivery.ack()
             switch outcome {
             case .split(let shards, let capacity):
-                splitCounter.increment()
-                shardCounter.increment(by: shards)
+                metrics.jobsSplit.increment()
+                metrics.shardsPublished.increment(by: shards)
                 var metadata: Logger.Metadata = ["job.shards": "\(shards)"]
                 if let capacity {
                     metadata["pool.workers"] = "\(capacity.workers)"
@@ -87,7 +87,7 @@ struct SplitterService: Service {
                 }
                 logger.info("job split", metadata: metadata)
             case .failed(let reason):
-                failedCounter.increment()
+                metrics.jobsFailed.increment()
                 logger.warning("job failed to split", metadata: ["job.reason": "\(reason)"])
             }
         } catch {
@@ -194,7 +194,7 @@ struct SplitterService: Service {
             var jobUUID: UUID
             enum CodingKeys: String, CodingKey { case jobUUID = "job_uuid" }
         }
-        failedCounter.increment()
+        metrics.jobsFailed.increment()
         if let identity = try? MessageCoding.decode(JobIdentity.self, from: delivery.body) {
             let failure = JobSplitFailure(.invalidOptions, "the job message cannot be read: \(error)")
             let batch = EventBatch(jobUUID: identity.jobUUID, source: "splitter", events: [JobSplitter.failedEvent(failure)])

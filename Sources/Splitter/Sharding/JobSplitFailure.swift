@@ -1,7 +1,7 @@
 import Shared
 
 /// Why a job could not be split; becomes its `job_failed` event, after which the job message is acked.
-struct JobSplitFailure: Error, Equatable, CustomStringConvertible {
+package struct JobSplitFailure: Error, Equatable, CustomStringConvertible {
     enum Code: String {
         /// The inventory or vars document was rejected (see `line`, `column`, `document`).
         case invalidInventory = "invalid_inventory"
@@ -25,7 +25,7 @@ struct JobSplitFailure: Error, Equatable, CustomStringConvertible {
         self.inventoryError = inventoryError
     }
 
-    var description: String { message }
+    package var description: String { message }
 
     /// The `data` of the `job_failed` event.
     var eventData: JSONValue {

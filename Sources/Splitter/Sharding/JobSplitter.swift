@@ -4,7 +4,7 @@ import Shared
 /// Turns a job into its shards: reads the inventory exactly as Ansible does, applies `limit`, orders the
 /// hosts by name, cuts them (``ShardPlan``) and gives every shard a self-contained inventory
 /// (``ShardInventory``) and the pinned commit. Pure: publishing and acking are the service's.
-struct JobSplitter: Sendable {
+package struct JobSplitter: Sendable {
     /// How a job that sets neither `shards` nor `shard_size` is cut; `slots` comes from the pool per job.
     var sizing: ShardPlan.Sizing
     /// Forks of a shard whose job sets none: one per host, at most this (`splitter.max_forks`).
@@ -16,14 +16,14 @@ struct JobSplitter: Sendable {
     }
 
     /// Fixed shards of `defaultShardSize` hosts when the job sets no shard option (no pool capacity known).
-    init(defaultShardSize: Int) {
+    package init(defaultShardSize: Int) {
         self.init(sizing: ShardPlan.Sizing(slots: 0, fallbackShardSize: defaultShardSize))
     }
 
-    struct Split: Sendable {
-        var shards: [ShardMessage]
+    package struct Split: Sendable {
+        package var shards: [ShardMessage]
         /// The `job_split` event: shard and host counts and which hosts went where.
-        var event: PansibleEvent
+        package var event: PansibleEvent
     }
 
     /// - Parameters:
@@ -32,7 +32,7 @@ struct JobSplitter: Sendable {
     ///   - now: The event's timestamp.
     ///   - recorded: An earlier split of the job to repeat: its hosts per shard and forks replace the cut, its
     ///     commit and time `commit` and `now`, so the shards are the same as that split's.
-    func split(
+    package func split(
         _ job: JobMessage, commit: String, capacity: PoolCapacity.Snapshot? = nil, now: Date = Date(), recorded: SplitRecord? = nil
     ) -> Result<Split, JobSplitFailure> {
         let commit = recorded?.commit ?? commit

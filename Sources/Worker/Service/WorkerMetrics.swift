@@ -1,27 +1,29 @@
-import Prometheus
+import Metrics
 import Shared
 
-/// The worker's Prometheus metrics (served on `worker.port` at `/metrics`).
+/// The worker's metrics (served on `worker.port` at `/metrics`).
 struct WorkerMetrics: Sendable {
     /// Shards being run now.
-    let running: Gauge
+    let running: Meter
     private let finished: Counter
     private let errors: Counter
     private let canceled: Counter
     private let events: Counter
     private let undelivered: Counter
 
-    init(registry: PrometheusCollectorRegistry) {
-        func name(_ metric: String, _ unit: String, _ help: String) -> MetricNameDescriptor {
-            MetricNameDescriptor(namespace: "pansible", subsystem: "worker", metricName: metric, unitName: unit, helpText: help)
-        }
-        running = registry.makeGauge(descriptor: name("running_shards", "", "Shards this worker is running"))
-        let runs = name("shard_runs", "total", "Shard runs by their last event")
-        finished = registry.makeCounter(descriptor: runs, labels: [("result", "finished")])
-        errors = registry.makeCounter(descriptor: runs, labels: [("result", "error")])
-        canceled = registry.makeCounter(descriptor: runs, labels: [("result", "canceled")])
-        events = registry.makeCounter(descriptor: name("events", "total", "Events of shard runs confirmed by the broker"))
-        undelivered = registry.makeCounter(descriptor: name("undelivered_runs", "total", "Runs whose events could not all be confirmed"))
+    /// - Parameter factory: the process's metrics backend (its registry's `metricsFactory`).
+    init(factory: any MetricsFactory) {
+        // Shards this worker is running.
+        running = Meter(label: "pansible_worker_running_shards", factory: factory)
+        // Shard runs by their last event.
+        let runs = "pansible_worker_shard_runs_total"
+        finished = Counter(label: runs, dimensions: [("result", "finished")], factory: factory)
+        errors = Counter(label: runs, dimensions: [("result", "error")], factory: factory)
+        canceled = Counter(label: runs, dimensions: [("result", "canceled")], factory: factory)
+        // Events of shard runs confirmed by the broker.
+        events = Counter(label: "pansible_worker_events_total", factory: factory)
+        // Runs whose events could not all be confirmed.
+        undelivered = Counter(label: "pansible_worker_undelivered_runs_total", factory: factory)
     }
 
     func record(_ outcome: ShardRunner.Outcome) {

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Runs the installed ansible-core commands for the differential tests.
@@ -9,13 +10,13 @@ enum AnsibleCLI {
         var stderr: String
     }
 
-    /// Whether `ansible-inventory` can run here. Under `make test` (PANSIBLE_TEST_SERVICES set) it must.
+    /// Whether `ansible-inventory` can run here. Under `make test` (PANSIBLE_TEST_SERVICES=1) it must.
     static let isAvailable: Bool = {
         let found = (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").contains {
             FileManager.default.isExecutableFile(atPath: "\($0)/ansible-inventory")
         }
         if !found {
-            if ProcessInfo.processInfo.environment["PANSIBLE_TEST_SERVICES"] != nil {
+            if TestServices.required {
                 Issue.record("ansible-inventory is not on PATH, but the differential tests must run under make test")
             } else {
                 print("Skipping the differential inventory tests: ansible-inventory is not on PATH")

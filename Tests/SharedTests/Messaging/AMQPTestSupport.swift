@@ -6,11 +6,13 @@ import Testing
 @testable import Shared
 
 /// The RabbitMQ the integration tests use: `PANSIBLE_AMQP_URL` (default the local broker). The tests run when
-/// `PANSIBLE_TEST_SERVICES` is set (and then fail if the broker is missing) or when the broker answers.
+/// `PANSIBLE_TEST_SERVICES` is set (and then fail if the broker is missing) or when the broker answers, never
+/// under `make test-unit` (`PANSIBLE_TEST_SERVICES=0`).
 enum AMQPTestSupport {
     static let url = URL(string: ProcessInfo.processInfo.environment["PANSIBLE_AMQP_URL"] ?? "amqp://guest:guest@127.0.0.1:5672/")!
 
     static let enabled: Bool = {
+        if TestServices.excluded { return false }
         if ProcessInfo.processInfo.environment["PANSIBLE_TEST_SERVICES"] != nil { return true }
         let port = url.port ?? 5672
         let reachable = TestServices.isListening(url: url.absoluteString)

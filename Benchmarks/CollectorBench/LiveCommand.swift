@@ -1,4 +1,5 @@
 import ArgumentParser
+import Collector
 import Foundation
 import HummingbirdWSClient
 import Logging
@@ -7,15 +8,15 @@ import PostgresNIO
 import Prometheus
 import Shared
 
-/// Hidden: live progress latency. Runs the collector in this process (storing and serving), connects
-/// `--subscribers` WebSocket subscribers spread over `--jobs` jobs (all of one job by default: every event goes
+/// `pansible-bench-collector live`: live progress latency. Runs the collector in this process (storing and
+/// serving), connects `--subscribers` WebSocket subscribers spread over `--jobs` jobs (all of one job by default: every event goes
 /// to every subscriber), then publishes the jobs' events (the worker's format and routing, messages taking
 /// turns among the jobs) at `--rate` events/s and measures, for every event and subscriber, the time from just
 /// before its message was published to its arrival on the socket. Beside it, in the same run, a plain AMQP consumer bound
 /// to the same job measures the broker alone. Uses a fresh database and expects a virtual host of its own.
 /// Used by `scripts/bench/60-live.sh`. Asserts nothing.
-struct BenchLiveCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "bench-live", shouldDisplay: false)
+struct LiveCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "live", abstract: "Live progress latency of a collector.")
 
     @Option(name: .long, help: "Events per second published.")
     var rate: Int = 5000
@@ -138,7 +139,7 @@ struct BenchLiveCommand: AsyncParsableCommand {
             print(
                 "live: \(subscribers) WebSocket subscribers of \(jobUUIDs.count == 1 ? "one job" : "\(jobUUIDs.count) jobs"), "
                     + "\(total) events in messages of \(batch) at \(rate) events/s "
-                    + "(published in \(BenchIngestCommand.seconds(publishTime)) s), the collector storing them as well")
+                    + "(published in \(IngestCommand.seconds(publishTime)) s), the collector storing them as well")
             print(
                 "live: event -> WebSocket subscriber: p50 \(ws.milliseconds(0.50)) ms, p99 \(ws.milliseconds(0.99)) ms, "
                     + "max \(ws.milliseconds(1.0)) ms; \(ws.samples) of \(expected.reduce(0, +)) deliveries, \(ws.duplicates) duplicates; "

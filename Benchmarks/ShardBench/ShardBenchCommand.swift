@@ -1,11 +1,14 @@
 import ArgumentParser
 import Foundation
 import Shared
+import Splitter
 
-/// Hidden: times splitting an inventory's hosts into shard messages, encoded as they go on the broker (the
-/// broker itself excluded). Used by `scripts/bench/20-inventory.sh`.
-struct BenchShardCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "bench-shard", shouldDisplay: false)
+/// `pansible-bench-shard`: times splitting an inventory's hosts into shard messages, encoded as they go on the
+/// broker (the broker itself excluded). Used by `scripts/bench/20-inventory.sh`.
+@main
+struct ShardBenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pansible-bench-shard", abstract: "Time splitting an inventory's hosts into shard messages.")
 
     @Option(name: .long, help: "The inventory file.")
     var inventory: String
@@ -26,7 +29,7 @@ struct BenchShardCommand: ParsableCommand {
         switch JobSplitter(defaultShardSize: 50).split(job, commit: String(repeating: "0", count: 40)) {
         case .success(let value): split = value
         case .failure(let failure):
-            FileHandle.standardError.write(Data("bench-shard: \(failure)\n".utf8))
+            FileHandle.standardError.write(Data("pansible-bench-shard: \(failure)\n".utf8))
             throw ExitCode(2)
         }
         let splitDone = clock.now

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Collector
 import Foundation
 import Logging
 import NIOCore
@@ -7,12 +8,12 @@ import Prometheus
 import ServiceLifecycle
 import Shared
 
-/// Hidden: ingestion throughput. Publishes a backlog of a job's events (the worker's format) with confirms,
-/// then runs the collector in this process and times it until every event is stored; beside it, the raw
+/// `pansible-bench-collector ingest`: ingestion throughput. Publishes a backlog of a job's events (the worker's
+/// format) with confirms, then runs the collector in this process and times it until every event is stored; beside it, the raw
 /// `COPY` of the same rows into an empty copy of the `events` table. Uses a fresh database (created and
 /// dropped here) and expects a virtual host of its own (`--amqp-url`). Used by `scripts/bench/50-collector.sh`.
-struct BenchIngestCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "bench-ingest", shouldDisplay: false)
+struct IngestCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "ingest", abstract: "Ingestion throughput of a collector.")
 
     @Option(name: .long, help: "Events to publish (about: whole tasks are generated).")
     var events: Int = 200_000
