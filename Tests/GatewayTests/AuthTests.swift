@@ -26,7 +26,7 @@ struct AuthTests {
 
     @Test func operationsRoutesAndTheFormNeedNoToken() async throws {
         try await GatewayTestApp.withApp { client, _ in
-            for path in ["/healthz", "/metrics", "/api/v1/openapi.json", "/", "/ui/inventory"] {
+            for path in ["/healthz", "/metrics", "/api/v1/openapi.json", "/api/v1/openapi.yaml", "/", "/ui/inventory"] {
                 let response = try await client.api(path, method: .get, token: nil)
                 #expect(response.status == .ok, "\(path)")
             }

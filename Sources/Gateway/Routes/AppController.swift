@@ -8,14 +8,14 @@ import Shared
 struct AppController {
     let services: GatewayServices
 
-    func addRoutes(to routes: RouteBuilder) {
-        routes.post("/api/v1/app", create)
-        routes.get("/api/v1/app", list)
-        routes.post("/api/v1/app/playbook", linkPlaybook)
-        routes.post("/api/v1/app/inventory", linkInventory)
-        routes.get("/api/v1/app/:id", get)
-        routes.delete("/api/v1/app/:id", delete)
-        routes.post("/api/v1/app/:id/deploy", deploy)
+    func addRoutes(to router: Router<GatewayRequestContext>) {
+        router.post("/api/v1/app", use: create)
+        router.get("/api/v1/app", use: list)
+        router.post("/api/v1/app/playbook", use: linkPlaybook)
+        router.post("/api/v1/app/inventory", use: linkInventory)
+        router.get("/api/v1/app/:id", use: get)
+        router.delete("/api/v1/app/:id", use: delete)
+        router.post("/api/v1/app/:id/deploy", use: deploy)
     }
 
     @Sendable func create(_ request: Request, context: GatewayRequestContext) async throws -> Response {

@@ -8,11 +8,11 @@ import Shared
 struct CredentialController {
     let services: GatewayServices
 
-    func addRoutes(to routes: RouteBuilder) {
-        routes.post("/api/v1/credential", create)
-        routes.get("/api/v1/credential", list)
-        routes.get("/api/v1/credential/:id", get)
-        routes.delete("/api/v1/credential/:id", delete)
+    func addRoutes(to router: Router<GatewayRequestContext>) {
+        router.post("/api/v1/credential", use: create)
+        router.get("/api/v1/credential", use: list)
+        router.get("/api/v1/credential/:id", use: get)
+        router.delete("/api/v1/credential/:id", use: delete)
     }
 
     static let columns = "id, name, has_ssh_key, has_vault_password, username, created_at"

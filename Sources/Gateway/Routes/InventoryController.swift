@@ -8,14 +8,14 @@ import Shared
 struct InventoryController {
     let services: GatewayServices
 
-    func addRoutes(to routes: RouteBuilder) {
-        routes.post("/api/v1/inventory", create)
-        routes.get("/api/v1/inventory", list)
-        routes.get("/api/v1/inventory/:id", get)
-        routes.put("/api/v1/inventory/:id", update)
-        routes.delete("/api/v1/inventory/:id", delete)
-        routes.get("/api/v1/inventory/:id/versions", versions)
-        routes.get("/api/v1/inventory/:id/ansible", ansible)
+    func addRoutes(to router: Router<GatewayRequestContext>) {
+        router.post("/api/v1/inventory", use: create)
+        router.get("/api/v1/inventory", use: list)
+        router.get("/api/v1/inventory/:id", use: get)
+        router.put("/api/v1/inventory/:id", use: update)
+        router.delete("/api/v1/inventory/:id", use: delete)
+        router.get("/api/v1/inventory/:id/versions", use: versions)
+        router.get("/api/v1/inventory/:id/ansible", use: ansible)
     }
 
     static let columns = "id, name, env, version, hosts, vars, host_count, created_at, updated_at"

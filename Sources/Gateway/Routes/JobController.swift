@@ -7,11 +7,11 @@ import Shared
 struct JobController {
     let services: GatewayServices
 
-    func addRoutes(to routes: RouteBuilder) {
-        routes.post("/api/v1/job", launch)
-        routes.get("/api/v1/jobs", list)
-        routes.get("/api/v1/job/:uuid", get)
-        routes.post("/api/v1/job/:uuid/cancel", cancel)
+    func addRoutes(to router: Router<GatewayRequestContext>) {
+        router.post("/api/v1/job", use: launch)
+        router.get("/api/v1/jobs", use: list)
+        router.get("/api/v1/job/:uuid", use: get)
+        router.post("/api/v1/job/:uuid/cancel", use: cancel)
     }
 
     @Sendable func launch(_ request: Request, context: GatewayRequestContext) async throws -> Response {

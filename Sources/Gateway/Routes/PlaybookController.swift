@@ -7,11 +7,11 @@ import Shared
 struct PlaybookController {
     let services: GatewayServices
 
-    func addRoutes(to routes: RouteBuilder) {
-        routes.post("/api/v1/playbook", create)
-        routes.get("/api/v1/playbook", list)
-        routes.get("/api/v1/playbook/:id", get)
-        routes.delete("/api/v1/playbook/:id", delete)
+    func addRoutes(to router: Router<GatewayRequestContext>) {
+        router.post("/api/v1/playbook", use: create)
+        router.get("/api/v1/playbook", use: list)
+        router.get("/api/v1/playbook/:id", use: get)
+        router.delete("/api/v1/playbook/:id", use: delete)
     }
 
     static let columns = "id, name, git_repo, entry, ref, credential_id, created_at"

@@ -7,10 +7,10 @@ import Shared
 struct ResultController {
     let services: GatewayServices
 
-    func addRoutes(to routes: RouteBuilder) {
-        routes.get("/api/v1/job/result/:uuid", result)
-        routes.get("/api/v1/job/:uuid/events", events)
-        routes.get("/api/v1/job/:uuid/stdout", stdout)
+    func addRoutes(to router: Router<GatewayRequestContext>) {
+        router.get("/api/v1/job/result/:uuid", use: result)
+        router.get("/api/v1/job/:uuid/events", use: events)
+        router.get("/api/v1/job/:uuid/stdout", use: stdout)
     }
 
     private func requireJob(_ uuid: UUID, context: GatewayRequestContext) async throws {

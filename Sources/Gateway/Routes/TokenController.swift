@@ -8,10 +8,10 @@ import Shared
 struct TokenController {
     let services: GatewayServices
 
-    func addRoutes(to routes: RouteBuilder) {
-        routes.post("/api/v1/tokens", create)
-        routes.get("/api/v1/tokens", list)
-        routes.delete("/api/v1/tokens/:id", revoke)
+    func addRoutes(to router: Router<GatewayRequestContext>) {
+        router.post("/api/v1/tokens", use: create)
+        router.get("/api/v1/tokens", use: list)
+        router.delete("/api/v1/tokens/:id", use: revoke)
     }
 
     private func requireAdmin(_ context: GatewayRequestContext) throws(APIError) {

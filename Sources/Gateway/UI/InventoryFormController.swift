@@ -9,10 +9,10 @@ struct InventoryFormController {
     let services: GatewayServices
     let authenticator: Authenticator
 
-    func addRoutes(to routes: RouteBuilder) {
-        routes.get("/", page)
-        routes.get("/ui/inventory", page)
-        routes.post("/ui/inventory", upload)
+    func addRoutes(to router: Router<GatewayRequestContext>) {
+        router.get("/", use: page)
+        router.get("/ui/inventory", use: page)
+        router.post("/ui/inventory", use: upload)
     }
 
     @Sendable func page(_ request: Request, context: GatewayRequestContext) async throws -> Response {
