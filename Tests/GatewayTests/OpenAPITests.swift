@@ -1,10 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
-import Logging
 import OpenAPIKit
-import PostgresNIO
-import Prometheus
 import Shared
 import Testing
 
@@ -16,18 +13,9 @@ struct OpenAPITests {
         try JSONDecoder().decode(JSONValue.self, from: Data(try OpenAPIDocument().json.utf8))
     }
 
-    /// A router built as the gateway builds it, with its route table (the database is never reached).
+    /// A router built as the gateway builds it.
     static func router() throws -> (router: Router<GatewayRequestContext>, routes: RouteTable) {
-        let configuration = try GatewayTestApp.configuration(databaseURL: URL(string: "postgres://postgres@127.0.0.1:1/none")!)
-        let postgres = try PostgresClient(configuration: configuration.database, logger: Logger(label: "test"))
-        let services = GatewayServices(
-            postgres: postgres, sealer: try CredentialSealer(base64Key: GatewayTestApp.secretKey),
-            launcher: JobLauncher(postgres: postgres, signal: OutboxSignal()), inventory: InventoryChecker(), maxBodySize: 1024
-        )
-        return buildRouter(
-            services: services, authenticator: Authenticator(adminToken: "x", postgres: postgres), readinessChecks: [],
-            registry: PrometheusCollectorRegistry(), openAPI: try OpenAPIDocument()
-        )
+        try GatewayTestApp.memoryRouter()
     }
 
     @Test func everyRouteIsDescribedAndEveryDescriptionIsARoute() throws {

@@ -46,10 +46,8 @@ func buildApplication(
     let sealer = try CredentialSealer(base64Key: secretKey)
     let postgres = try PostgresClient(configuration: configuration.database, logger: logger)
     let signal = OutboxSignal()
-    let services = GatewayServices(
-        postgres: postgres, sealer: sealer, launcher: JobLauncher(postgres: postgres, signal: signal, defaultDeadline: gateway.jobDeadline),
-        inventory: InventoryChecker(),
-        maxBodySize: gateway.maxBodySize
+    let services = GatewayServices.postgres(
+        client: postgres, signal: signal, defaultDeadline: gateway.jobDeadline, sealer: sealer, maxBodySize: gateway.maxBodySize, logger: logger
     )
     let startup = StartupGate()
     let relay = OutboxRelay(
@@ -57,7 +55,7 @@ func buildApplication(
         isPublisherReady: isPublisherReady, logger: logger
     )
     let router = buildRouter(
-        services: services, authenticator: Authenticator(adminToken: adminToken, postgres: postgres),
+        services: services, authenticator: Authenticator(adminToken: adminToken, tokens: services.tokens),
         readinessChecks: [postgres.readinessCheck(logger: logger)] + readinessChecks, registry: registry, openAPI: try OpenAPIDocument()
     ).router
     var app = Application(
