@@ -134,8 +134,8 @@ import Testing
                 await #expect(throws: (any Error).self) {
                     _ = try await CollectorHarness.subscribe(port: collector.port, job: job, token: "wrong")
                 }
-                // An API token from the table works as well as the admin token.
-                let token = "api-token-\(UUID())"
+                // An API token from the table (the gateway makes them with the `pst_` prefix) works as well as the admin token.
+                let token = "pst_api-token-\(UUID())"
                 let hash = [UInt8](Crypto.SHA256.hash(data: Array(token.utf8)))
                 try await box.client.query(
                     "INSERT INTO api_tokens (name, token_hash) VALUES ('t', \(ByteBuffer(bytes: hash)))", logger: TestDatabase.logger

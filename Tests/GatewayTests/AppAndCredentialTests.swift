@@ -8,11 +8,11 @@ import Testing
 
 @testable import Gateway
 
-@Suite(.enabled(if: TestServices.available))
+/// On PostgreSQL, where the test services are; tests that need no database also run on the in-memory repositories.
 struct AppAndCredentialTests {
     static let key = "-----BEGIN OPENSSH PRIVATE KEY-----\nAAAA\n-----END OPENSSH PRIVATE KEY-----\n"
 
-    @Test func credentialsAreWriteOnlyAndSealed() async throws {
+    @Test(.enabled(if: TestServices.available)) func credentialsAreWriteOnlyAndSealed() async throws {
         let publisher = RecordingPublisher()
         try await GatewayTestApp.withApp(publisher: publisher) { client, postgres in
             let created = try await client.create(
@@ -55,7 +55,7 @@ struct AppAndCredentialTests {
         }
     }
 
-    @Test func deployingAnAppLaunchesAJobPerPlaybook() async throws {
+    @Test(.enabled(if: TestServices.available)) func deployingAnAppLaunchesAJobPerPlaybook() async throws {
         try await GatewayTestApp.withApp { client, postgres in
             let fixtures = Fixtures(client: client)
             let first = try await fixtures.playbook(name: "one")
@@ -90,8 +90,9 @@ struct AppAndCredentialTests {
         }
     }
 
-    @Test func theAnsibleListingIsServed() async throws {
-        try await GatewayTestApp.withApp { client, _ in
+    @Test(arguments: GatewayTestBackend.available)
+    func theAnsibleListingIsServed(_ backend: GatewayTestBackend) async throws {
+        try await GatewayTestApp.withApp(on: backend) { client, _ in
             let id = try await Fixtures(client: client).inventory(hosts: "all:\n  hosts:\n    web[1:2]:\n      port: 22\n")
             let response = try await client.api("/api/v1/inventory/\(id)/ansible", method: .get)
             #expect(response.status == .ok)

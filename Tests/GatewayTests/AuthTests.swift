@@ -8,10 +8,11 @@ import Testing
 
 @testable import Gateway
 
-@Suite(.enabled(if: TestServices.available))
+/// Bearer tokens on every backend: the admin token, API tokens shown once, stored as digests, revocable.
 struct AuthTests {
-    @Test func requestsWithoutAValidTokenAreRefused() async throws {
-        try await GatewayTestApp.withApp { client, _ in
+    @Test(arguments: GatewayTestBackend.available)
+    func requestsWithoutAValidTokenAreRefused(_ backend: GatewayTestBackend) async throws {
+        try await GatewayTestApp.withApp(on: backend) { client, _ in
             for token in [nil, "wrong", "pst_unknown", ""] as [String?] {
                 let response = try await client.api("/api/v1/inventory", method: .get, token: token)
                 #expect(response.status == .unauthorized)
@@ -24,9 +25,86 @@ struct AuthTests {
         }
     }
 
+    @Test(arguments: GatewayTestBackend.available)
+    func apiTokensAreShownOnceStoredHashedAndRevocable(_ backend: GatewayTestBackend) async throws {
+        try await GatewayTestApp.withApp(on: backend) { client, storage in
+            let created = try await client.create("/api/v1/tokens", ["name": "ci"])
+            #expect(created.status == .created)
+            let token = try #require(created.json["token"]?.stringValue)
+            let id = try #require(created.json["id"]?.intValue)
+            #expect(token.hasPrefix("pst_"))
+
+            // Only the hash is stored.
+            #expect(try await storage.tokenDigest(id) == TokenHasher.hash(token))
+
+            #expect(try await client.api("/api/v1/inventory", method: .get, token: token).status == .ok)
+            // API tokens do not manage tokens.
+            #expect(try await client.api("/api/v1/tokens", method: .get, token: token).status == .forbidden)
+
+            let list = try await client.api("/api/v1/tokens", method: .get)
+            let listed = try list.json()["tokens"]?.arrayValue ?? []
+            #expect(listed.count == 1)
+            #expect(listed.first?["token"] == nil)
+            #expect(listed.first?["last_used_at"]?.stringValue != nil)
+            #expect(!list.text.contains(token))
+
+            #expect(try await client.api("/api/v1/tokens/\(id)", method: .delete).status == .noContent)
+            #expect(try await client.api("/api/v1/inventory", method: .get, token: token).status == .unauthorized)
+            #expect(try await client.api("/api/v1/tokens/999999", method: .delete).status == .notFound)
+        }
+    }
+
+    @Test func operationsRoutesAndTheFormNeedNoToken() async throws {
+        try await GatewayTestApp.withMemoryApp { client, _ in
+            for path in ["/healthz", "/readyz", "/metrics", "/api/v1/openapi.json", "/api/v1/openapi.yaml", "/", "/ui/inventory"] {
+                let response = try await client.api(path, method: .get, token: nil)
+                #expect(response.status == .ok, "\(path)")
+            }
+        }
+    }
+
+    @Test func constantTimeComparisonMatchesEquality() {
+        #expect(TokenHasher.constantTimeEquals("abc", "abc"))
+        #expect(!TokenHasher.constantTimeEquals("abc", "abd"))
+        #expect(!TokenHasher.constantTimeEquals("abc", "abcd"))
+        #expect(!TokenHasher.constantTimeEquals("", "a"))
+        #expect(TokenHasher.generate() != TokenHasher.generate())
+    }
+
+    @Test func bearerTokensAreReadFromTheAuthorizationHeader() {
+        #expect(BearerTokenCheck.token(fromAuthorization: "Bearer  xyz ") == "xyz")
+        #expect(BearerTokenCheck.token(fromAuthorization: "bearer xyz") == "xyz")
+        #expect(BearerTokenCheck.token(fromAuthorization: "Bearer") == nil)
+        #expect(BearerTokenCheck.token(fromAuthorization: "Bearer   ") == nil)
+        #expect(BearerTokenCheck.token(fromAuthorization: "Token xyz") == nil)
+        #expect(BearerTokenCheck.token(fromAuthorization: nil) == nil)
+    }
+
+    /// The admin token, or an API token with the prefix whose digest the store knows; nothing else is looked up.
+    @Test func theSharedCheckKnowsTheAdminAndLiveAPITokens() async throws {
+        let known = TokenCheck.digest("pst_live")
+        let lookUps = LookUpCounter()
+        let check = BearerTokenCheck(adminToken: "admin") { digest in
+            await lookUps.increment()
+            return digest == known ? 7 : nil
+        }
+        #expect(try await check.principal(for: "admin") == .admin)
+        #expect(try await check.principal(for: "pst_live") == .token(7))
+        #expect(try await check.principal(for: "pst_gone") == nil)
+        #expect(try await check.principal(for: "live") == nil)
+        #expect(try await check.principal(for: "") == nil)
+        #expect(await lookUps.count == 2)
+        let noAdmin = BearerTokenCheck(adminToken: "") { _ in nil }
+        #expect(try await noAdmin.principal(for: "") == nil)
+    }
+}
+
+/// The database's readiness is part of `/readyz`.
+@Suite(.enabled(if: TestServices.available))
+struct AuthIntegrationTests {
     @Test func operationsRoutesAndTheFormNeedNoToken() async throws {
         try await GatewayTestApp.withApp { client, _ in
-            for path in ["/healthz", "/metrics", "/api/v1/openapi.json", "/", "/ui/inventory"] {
+            for path in ["/healthz", "/metrics", "/api/v1/openapi.json", "/api/v1/openapi.yaml", "/", "/ui/inventory"] {
                 let response = try await client.api(path, method: .get, token: nil)
                 #expect(response.status == .ok, "\(path)")
             }
@@ -37,45 +115,9 @@ struct AuthTests {
             #expect(ready)
         }
     }
+}
 
-    @Test func apiTokensAreShownOnceStoredHashedAndRevocable() async throws {
-        try await GatewayTestApp.withApp { client, postgres in
-            let created = try await client.create("/api/v1/tokens", ["name": "ci"])
-            #expect(created.status == .created)
-            let token = try #require(created.json["token"]?.stringValue)
-            let id = try #require(created.json["id"]?.intValue)
-            #expect(token.hasPrefix("pst_"))
-
-            // Only the hash is stored.
-            let stored = try await postgres.query("SELECT token_hash FROM api_tokens WHERE id = \(id)").decode(ByteBuffer.self)
-                .first { _ in true }
-            #expect(stored.map { Array($0.readableBytesView) } == TokenHasher.hash(token))
-
-            #expect(try await client.api("/api/v1/inventory", method: .get, token: token).status == .ok)
-            // API tokens do not manage tokens.
-            #expect(try await client.api("/api/v1/tokens", method: .get, token: token).status == .forbidden)
-
-            let list = try await client.api("/api/v1/tokens", method: .get)
-            let listed = try list.json()["tokens"]?.arrayValue ?? []
-            #expect(listed.count == 1)
-            #expect(listed.first?["token"] == nil)
-            #expect(!list.text.contains(token))
-
-            #expect(try await client.api("/api/v1/tokens/\(id)", method: .delete).status == .noContent)
-            #expect(try await client.api("/api/v1/inventory", method: .get, token: token).status == .unauthorized)
-            #expect(try await client.api("/api/v1/tokens/999999", method: .delete).status == .notFound)
-        }
-    }
-
-    @Test func constantTimeComparisonMatchesEquality() {
-        #expect(TokenHasher.constantTimeEquals("abc", "abc"))
-        #expect(!TokenHasher.constantTimeEquals("abc", "abd"))
-        #expect(!TokenHasher.constantTimeEquals("abc", "abcd"))
-        #expect(!TokenHasher.constantTimeEquals("", "a"))
-        #expect(Authenticator.bearerToken("Bearer  xyz ") == "xyz")
-        #expect(Authenticator.bearerToken("bearer xyz") == "xyz")
-        #expect(Authenticator.bearerToken("Bearer") == nil)
-        #expect(Authenticator.bearerToken("Token xyz") == nil)
-        #expect(TokenHasher.generate() != TokenHasher.generate())
-    }
+actor LookUpCounter {
+    private(set) var count = 0
+    func increment() { count += 1 }
 }

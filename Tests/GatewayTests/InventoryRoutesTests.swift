@@ -8,10 +8,11 @@ import Testing
 
 @testable import Gateway
 
-@Suite(.enabled(if: TestServices.available))
+/// On PostgreSQL, where the test services are; tests that need no database also run on the in-memory repositories.
 struct InventoryRoutesTests {
-    @Test func updatesKeepEveryVersion() async throws {
-        try await GatewayTestApp.withApp { client, _ in
+    @Test(arguments: GatewayTestBackend.available)
+    func updatesKeepEveryVersion(_ backend: GatewayTestBackend) async throws {
+        try await GatewayTestApp.withApp(on: backend) { client, _ in
             let id = try await Fixtures(client: client).inventory(version: "1", hosts: "all:\n  hosts:\n    a:\n")
             let update = try await client.api(
                 "/api/v1/inventory/\(id)", method: .put, json: #"{"version": "2", "hosts": "all:\n  hosts:\n    b:\n", "vars": "all:\n  x: 1\n"}"#
@@ -43,7 +44,7 @@ struct InventoryRoutesTests {
         }
     }
 
-    @Test func deleteIsRefusedWhileAJobUsesTheInventory() async throws {
+    @Test(.enabled(if: TestServices.available)) func deleteIsRefusedWhileAJobUsesTheInventory() async throws {
         try await GatewayTestApp.withApp { client, postgres in
             let fixtures = Fixtures(client: client)
             let inventory = try await fixtures.inventory()
@@ -69,7 +70,7 @@ struct InventoryRoutesTests {
         }
     }
 
-    @Test func theUploadFormStoresAnInventoryWithItsToken() async throws {
+    @Test(.enabled(if: TestServices.available)) func theUploadFormStoresAnInventoryWithItsToken() async throws {
         try await GatewayTestApp.withApp { client, postgres in
             let page = try await client.api("/ui/inventory", method: .get, token: nil)
             #expect(page.headers[.contentType]?.hasPrefix("text/html") == true)

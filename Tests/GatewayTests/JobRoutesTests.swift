@@ -8,9 +8,9 @@ import Testing
 
 @testable import Gateway
 
-@Suite(.enabled(if: TestServices.available))
+/// On PostgreSQL, where the test services are; tests that need no database also run on the in-memory repositories.
 struct JobRoutesTests {
-    @Test func optionsTravelInTheJobMessage() async throws {
+    @Test(.enabled(if: TestServices.available)) func optionsTravelInTheJobMessage() async throws {
         let publisher = RecordingPublisher()
         try await GatewayTestApp.withApp(publisher: publisher) { client, postgres in
             let fixtures = Fixtures(client: client)
@@ -46,7 +46,7 @@ struct JobRoutesTests {
         }
     }
 
-    @Test func anIdempotencyKeyReturnsTheFirstJob() async throws {
+    @Test(.enabled(if: TestServices.available)) func anIdempotencyKeyReturnsTheFirstJob() async throws {
         let publisher = RecordingPublisher()
         try await GatewayTestApp.withApp(publisher: publisher) { client, postgres in
             let fixtures = Fixtures(client: client)
@@ -76,7 +76,7 @@ struct JobRoutesTests {
         }
     }
 
-    @Test func concurrentLaunchesWithOneKeyMakeOneJob() async throws {
+    @Test(.enabled(if: TestServices.available)) func concurrentLaunchesWithOneKeyMakeOneJob() async throws {
         try await GatewayTestApp.withApp { client, postgres in
             let fixtures = Fixtures(client: client)
             let playbook = try await fixtures.playbook()
@@ -97,8 +97,9 @@ struct JobRoutesTests {
         }
     }
 
-    @Test func theEnvMustMatchTheInventory() async throws {
-        try await GatewayTestApp.withApp { client, _ in
+    @Test(arguments: GatewayTestBackend.available)
+    func theEnvMustMatchTheInventory(_ backend: GatewayTestBackend) async throws {
+        try await GatewayTestApp.withApp(on: backend) { client, _ in
             let fixtures = Fixtures(client: client)
             let job = try await fixtures.job(
                 playbook: try await fixtures.playbook(), inventory: try await fixtures.inventory(env: "prod"), env: "alpha")
@@ -108,7 +109,7 @@ struct JobRoutesTests {
         }
     }
 
-    @Test func jobsAreShownAndListedWithFiltersAndPages() async throws {
+    @Test(.enabled(if: TestServices.available)) func jobsAreShownAndListedWithFiltersAndPages() async throws {
         try await GatewayTestApp.withApp { client, postgres in
             let fixtures = Fixtures(client: client)
             let playbook = try await fixtures.playbook()
@@ -162,7 +163,7 @@ struct JobRoutesTests {
         }
     }
 
-    @Test func cancelingAJobWhoseMessageWasNotSentRemovesTheMessage() async throws {
+    @Test(.enabled(if: TestServices.available)) func cancelingAJobWhoseMessageWasNotSentRemovesTheMessage() async throws {
         // The broker is down: the message stays in the outbox.
         let publisher = RecordingPublisher(failing: true)
         try await GatewayTestApp.withApp(publisher: publisher) { client, postgres in
@@ -183,7 +184,7 @@ struct JobRoutesTests {
         }
     }
 
-    @Test func cancelingASentJobPublishesAControlMessage() async throws {
+    @Test(.enabled(if: TestServices.available)) func cancelingASentJobPublishesAControlMessage() async throws {
         let publisher = RecordingPublisher()
         try await GatewayTestApp.withApp(publisher: publisher) { client, postgres in
             let fixtures = Fixtures(client: client)

@@ -103,12 +103,10 @@ extension Router where Context == BasicWebSocketRequestContext {
         try? await AbandonableTask.run({ try await outbound.close(code, reason: reason) }, timeout: .seconds(2)) { CancellationError() }
     }
 
+    /// The bearer token of the `Authorization` header, else the `token` query parameter (browsers cannot set
+    /// headers on a WebSocket).
     static func token(of request: Request) -> String? {
-        if let header = request.headers[.authorization] {
-            let parts = header.split(separator: " ", maxSplits: 1)
-            if parts.count == 2, parts[0].lowercased() == "bearer" { return String(parts[1]).trimmingCharacters(in: .whitespaces) }
-        }
-        return request.uri.queryParameters.get("token")
+        BearerTokenCheck.token(fromAuthorization: request.headers[.authorization]) ?? request.uri.queryParameters.get("token")
     }
 }
 

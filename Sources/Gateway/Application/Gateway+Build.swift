@@ -46,10 +46,8 @@ func buildApplication(
     let sealer = try CredentialSealer(base64Key: secretKey)
     let postgres = try PostgresClient(configuration: configuration.database, logger: logger)
     let signal = OutboxSignal()
-    let services = GatewayServices(
-        postgres: postgres, sealer: sealer, launcher: JobLauncher(postgres: postgres, signal: signal, defaultDeadline: gateway.jobDeadline),
-        inventory: InventoryChecker(),
-        maxBodySize: gateway.maxBodySize
+    let services = GatewayServices.postgres(
+        client: postgres, signal: signal, defaultDeadline: gateway.jobDeadline, sealer: sealer, maxBodySize: gateway.maxBodySize, logger: logger
     )
     let startup = StartupGate()
     let relay = OutboxRelay(
@@ -57,8 +55,8 @@ func buildApplication(
         isPublisherReady: isPublisherReady, logger: logger
     )
     let router = buildRouter(
-        services: services, authenticator: Authenticator(adminToken: adminToken, postgres: postgres),
-        readinessChecks: [postgres.readinessCheck(logger: logger)] + readinessChecks, registry: registry
+        services: services, authenticator: Authenticator(adminToken: adminToken, tokens: services.tokens),
+        readinessChecks: [postgres.readinessCheck(logger: logger)] + readinessChecks, registry: registry, openAPI: try OpenAPIDocument()
     ).router
     var app = Application(
         router: router,
@@ -76,29 +74,29 @@ func buildApplication(
 
 /// The router with every route, and the table of those routes.
 func buildRouter(
-    services: GatewayServices, authenticator: Authenticator, readinessChecks: [any ReadinessCheck], registry: PrometheusCollectorRegistry
+    services: GatewayServices, authenticator: Authenticator, readinessChecks: [any ReadinessCheck], registry: PrometheusCollectorRegistry,
+    openAPI: OpenAPIDocument
 ) -> (router: Router<GatewayRequestContext>, routes: RouteTable) {
     let router = Router(context: GatewayRequestContext.self)
     let table = RouteTable()
     router.add(middleware: ErrorMiddleware(routes: table))
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: BodyLimitMiddleware(limit: services.maxBodySize))
-    let routes = RouteBuilder(router: router, table: table)
 
     // Without a token: operations, the API's description, the upload page (its upload carries a token).
     router.addOperationsRoutes(checks: readinessChecks, registry: registry)
-    for path in ["/healthz", "/readyz", "/metrics"] { table.add(.init(method: .get, path: path)) }
-    OpenAPIController().addRoutes(to: routes)
-    InventoryFormController(services: services, authenticator: authenticator).addRoutes(to: routes)
+    OpenAPIController(document: openAPI).addRoutes(to: router)
+    InventoryFormController(services: services, authenticator: authenticator).addRoutes(to: router)
 
     // Everything else needs a bearer token.
     router.add(middleware: AuthMiddleware(authenticator: authenticator))
-    TokenController(services: services).addRoutes(to: routes)
-    InventoryController(services: services).addRoutes(to: routes)
-    PlaybookController(services: services).addRoutes(to: routes)
-    AppController(services: services).addRoutes(to: routes)
-    CredentialController(services: services).addRoutes(to: routes)
-    JobController(services: services).addRoutes(to: routes)
-    ResultController(services: services).addRoutes(to: routes)
+    TokenController(services: services).addRoutes(to: router)
+    InventoryController(services: services).addRoutes(to: router)
+    PlaybookController(services: services).addRoutes(to: router)
+    AppController(services: services).addRoutes(to: router)
+    CredentialController(services: services).addRoutes(to: router)
+    JobController(services: services).addRoutes(to: router)
+    ResultController(services: services).addRoutes(to: router)
+    table.record(router)
     return (router, table)
 }

@@ -1,12 +1,5 @@
 import Hummingbird
-
-/// Who made a request.
-enum Principal: Sendable, Equatable {
-    /// The configured `admin_token`.
-    case admin
-    /// An API token, by id.
-    case token(Int64)
-}
+import Shared
 
 /// The request context of the gateway: the authenticated principal, set by `AuthMiddleware`.
 struct GatewayRequestContext: RequestContext {

@@ -1,12 +1,16 @@
-import Logging
-import PostgresNIO
+import Foundation
 import Shared
 
-/// What the route handlers share.
+/// What the route handlers share: the repositories, and what checks and seals their input.
 struct GatewayServices: Sendable {
-    let postgres: PostgresClient
+    let inventories: any InventoryRepository
+    let playbooks: any PlaybookRepository
+    let apps: any AppRepository
+    let credentials: any CredentialRepository
+    let tokens: any TokenRepository
+    let jobs: any JobRepository
+    let results: any ResultRepository
     let sealer: CredentialSealer
-    let launcher: JobLauncher
     let inventory: InventoryChecker
     let maxBodySize: Int
 }

@@ -5,7 +5,7 @@ import Shared
 /// API tokens: random, shown once, stored as SHA-256.
 enum TokenHasher {
     /// Prefix of every API token, so leaked tokens are recognisable.
-    static let prefix = "pst_"
+    static let prefix = BearerTokenCheck.apiTokenPrefix
 
     /// A new token: the prefix and 32 random bytes in base64url.
     static func generate() -> String {

@@ -1,4 +1,5 @@
 import Hummingbird
+import Shared
 
 /// Requires a valid bearer token on every route it wraps; sets `context.principal`.
 struct AuthMiddleware: RouterMiddleware {
@@ -6,8 +7,8 @@ struct AuthMiddleware: RouterMiddleware {
     let authenticator: Authenticator
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard let token = Authenticator.bearerToken(request.headers[.authorization]),
-            let principal = try await authenticator.authenticate(token: token, logger: context.logger)
+        guard let token = BearerTokenCheck.token(fromAuthorization: request.headers[.authorization]),
+            let principal = try await authenticator.authenticate(token: token)
         else {
             throw APIError.unauthorized
         }

@@ -1,6 +1,5 @@
 import Foundation
 import Hummingbird
-import PostgresNIO
 import Shared
 
 /// `/api/v1/credential`: SSH keys, vault passwords and remote users for workers. Write-only: the secret is
@@ -8,21 +7,15 @@ import Shared
 struct CredentialController {
     let services: GatewayServices
 
-    func addRoutes(to routes: RouteBuilder) {
-        routes.post("/api/v1/credential", create)
-        routes.get("/api/v1/credential", list)
-        routes.get("/api/v1/credential/:id", get)
-        routes.delete("/api/v1/credential/:id", delete)
+    var resource: ResourceRoutes<Credential> {
+        ResourceRoutes(repository: services.credentials, name: "credential", listKey: "credentials") { $0.json }
     }
 
-    static let columns = "id, name, has_ssh_key, has_vault_password, username, created_at"
-    typealias Row = (Int64, String, Bool, Bool, String?, Date)
-
-    static func json(_ row: Row) -> JSONValue {
-        [
-            "id": .int(row.0), "name": .string(row.1), "has_ssh_key": .bool(row.2), "has_vault_password": .bool(row.3),
-            "username": .from(row.4), "created_at": .from(row.5),
-        ]
+    func addRoutes(to router: Router<GatewayRequestContext>) {
+        router.post("/api/v1/credential", use: create)
+        router.get("/api/v1/credential", use: resource.list)
+        router.get("/api/v1/credential/:id", use: resource.get)
+        router.delete("/api/v1/credential/:id", use: resource.delete)
     }
 
     @Sendable func create(_ request: Request, context: GatewayRequestContext) async throws -> Response {
@@ -42,39 +35,10 @@ struct CredentialController {
             throw APIError.invalidField("ssh_private_key", "expected a PEM or OpenSSH private key (-----BEGIN ... PRIVATE KEY-----)")
         }
         let sealed = try services.sealer.seal(CredentialSecret(sshPrivateKey: key, vaultPassword: vault, username: username))
-        let rows = try await services.postgres.query(
-            """
-            INSERT INTO credentials (name, sealed, has_ssh_key, has_vault_password, username)
-            VALUES (\(name), \(sealed), \(key != nil), \(vault != nil), \(username))
-            ON CONFLICT (name) DO NOTHING
-            RETURNING \(unescaped: Self.columns)
-            """,
-            logger: context.logger
-        )
-        for try await row in rows.decode(Row.self) {
-            return JSONResponse.make(status: .created, value: Self.json(row))
+        let fields = CredentialFields(name: name, sealed: sealed, hasSSHKey: key != nil, hasVaultPassword: vault != nil, username: username)
+        guard let credential = try await services.credentials.create(fields) else {
+            throw APIError(.conflict, code: "already_exists", message: "a credential named '\(name)' exists", field: "name")
         }
-        throw APIError(.conflict, code: "already_exists", message: "a credential named '\(name)' exists", field: "name")
-    }
-
-    @Sendable func list(_ request: Request, context: GatewayRequestContext) async throws -> Response {
-        let rows = try await services.postgres.query("SELECT \(unescaped: Self.columns) FROM credentials ORDER BY id", logger: context.logger)
-        var items: [JSONValue] = []
-        for try await row in rows.decode(Row.self) { items.append(Self.json(row)) }
-        return JSONResponse.make(value: ["credentials": .array(items)])
-    }
-
-    @Sendable func get(_ request: Request, context: GatewayRequestContext) async throws -> Response {
-        let id = try context.id(of: "credential")
-        let rows = try await services.postgres.query("SELECT \(unescaped: Self.columns) FROM credentials WHERE id = \(id)", logger: context.logger)
-        for try await row in rows.decode(Row.self) { return JSONResponse.make(value: Self.json(row)) }
-        throw APIError.notFound("credential", id: "\(id)")
-    }
-
-    @Sendable func delete(_ request: Request, context: GatewayRequestContext) async throws -> Response {
-        let id = try context.id(of: "credential")
-        let rows = try await services.postgres.query("DELETE FROM credentials WHERE id = \(id) RETURNING id", logger: context.logger)
-        for try await _ in rows.decode(Int64.self) { return Response(status: .noContent) }
-        throw APIError.notFound("credential", id: "\(id)")
+        return JSONResponse.make(status: .created, value: credential.json)
     }
 }

@@ -1,28 +1,20 @@
 import Foundation
 import Hummingbird
-import PostgresNIO
 import Shared
 
 /// `/api/v1/playbook`: a git repository, the playbook's path inside it, and optionally a ref and a credential.
 struct PlaybookController {
     let services: GatewayServices
 
-    func addRoutes(to routes: RouteBuilder) {
-        routes.post("/api/v1/playbook", create)
-        routes.get("/api/v1/playbook", list)
-        routes.get("/api/v1/playbook/:id", get)
-        routes.delete("/api/v1/playbook/:id", delete)
+    var resource: ResourceRoutes<Playbook> {
+        ResourceRoutes(repository: services.playbooks, name: "playbook", listKey: "playbooks") { $0.json }
     }
 
-    static let columns = "id, name, git_repo, entry, ref, credential_id, created_at"
-    typealias Row = (Int64, String, String, String, String?, Int64?, Date)
-
-    /// A playbook as shown: a password in `git_repo` is hidden (``URLRedaction``); workers get it whole.
-    static func json(_ row: Row) -> JSONValue {
-        [
-            "id": .int(row.0), "name": .string(row.1), "git_repo": .string(URLRedaction.redact(row.2)), "entry": .string(row.3), "ref": .from(row.4),
-            "credential_id": .from(row.5), "created_at": .from(row.6),
-        ]
+    func addRoutes(to router: Router<GatewayRequestContext>) {
+        router.post("/api/v1/playbook", use: create)
+        router.get("/api/v1/playbook", use: resource.list)
+        router.get("/api/v1/playbook/:id", use: resource.get)
+        router.delete("/api/v1/playbook/:id", use: resource.delete)
     }
 
     @Sendable func create(_ request: Request, context: GatewayRequestContext) async throws -> Response {
@@ -36,41 +28,11 @@ struct PlaybookController {
         if let problem = PlaybookValidation.problem(gitRepo: gitRepo) { throw APIError.invalidField("git_repo", problem) }
         if let problem = PlaybookValidation.problem(entry: entry) { throw APIError.invalidField("entry", problem) }
         if let ref, let problem = PlaybookValidation.problem(ref: ref) { throw APIError.invalidField("ref", problem) }
-        let rows = try await services.postgres.query(
-            """
-            INSERT INTO playbooks (name, git_repo, entry, ref, credential_id)
-            SELECT \(name), \(gitRepo), \(entry), \(ref), \(credentialID)
-            WHERE \(credentialID)::bigint IS NULL OR EXISTS (SELECT 1 FROM credentials WHERE id = \(credentialID))
-            RETURNING \(unescaped: Self.columns)
-            """,
-            logger: context.logger
-        )
-        for try await row in rows.decode(Row.self) {
-            return JSONResponse.make(status: .created, value: Self.json(row))
+        let fields = PlaybookFields(name: name, gitRepo: gitRepo, entry: entry, ref: ref, credentialID: credentialID)
+        guard let playbook = try await services.playbooks.create(fields) else {
+            throw APIError(.notFound, code: "not_found", message: "credential \(credentialID ?? 0) does not exist", field: "credential_id")
         }
-        throw APIError(.notFound, code: "not_found", message: "credential \(credentialID ?? 0) does not exist", field: "credential_id")
-    }
-
-    @Sendable func list(_ request: Request, context: GatewayRequestContext) async throws -> Response {
-        let rows = try await services.postgres.query("SELECT \(unescaped: Self.columns) FROM playbooks ORDER BY id", logger: context.logger)
-        var items: [JSONValue] = []
-        for try await row in rows.decode(Row.self) { items.append(Self.json(row)) }
-        return JSONResponse.make(value: ["playbooks": .array(items)])
-    }
-
-    @Sendable func get(_ request: Request, context: GatewayRequestContext) async throws -> Response {
-        let id = try context.id(of: "playbook")
-        let rows = try await services.postgres.query("SELECT \(unescaped: Self.columns) FROM playbooks WHERE id = \(id)", logger: context.logger)
-        for try await row in rows.decode(Row.self) { return JSONResponse.make(value: Self.json(row)) }
-        throw APIError.notFound("playbook", id: "\(id)")
-    }
-
-    @Sendable func delete(_ request: Request, context: GatewayRequestContext) async throws -> Response {
-        let id = try context.id(of: "playbook")
-        try await ResourceDeletion.delete(
-            table: "playbooks", jobColumn: "playbook_id", id: id, what: "playbook", postgres: services.postgres, logger: context.logger
-        )
-        return Response(status: .noContent)
+        return JSONResponse.make(status: .created, value: playbook.json)
     }
 }
 

@@ -1,6 +1,5 @@
 import Foundation
 import Hummingbird
-import PostgresNIO
 import Shared
 
 /// `/api/v1/tokens`: API tokens, managed with the admin token. A token is shown once, when created; only its
@@ -8,10 +7,10 @@ import Shared
 struct TokenController {
     let services: GatewayServices
 
-    func addRoutes(to routes: RouteBuilder) {
-        routes.post("/api/v1/tokens", create)
-        routes.get("/api/v1/tokens", list)
-        routes.delete("/api/v1/tokens/:id", revoke)
+    func addRoutes(to router: Router<GatewayRequestContext>) {
+        router.post("/api/v1/tokens", use: create)
+        router.get("/api/v1/tokens", use: list)
+        router.delete("/api/v1/tokens/:id", use: revoke)
     }
 
     private func requireAdmin(_ context: GatewayRequestContext) throws(APIError) {
@@ -26,48 +25,23 @@ struct TokenController {
         let body = try await request.jsonBody(limit: services.maxBodySize)
         let name = try body.nonEmptyString("name")
         let token = TokenHasher.generate()
-        let hash = Data(TokenHasher.hash(token))
-        let rows = try await services.postgres.query(
-            "INSERT INTO api_tokens (name, token_hash) VALUES (\(name), \(hash)) RETURNING id, created_at",
-            logger: context.logger
+        let created = try await services.tokens.create(name: name, digest: TokenHasher.hash(token))
+        context.logger.info("api token created", metadata: ["token.id": "\(created.id)"])
+        return JSONResponse.make(
+            status: .created, value: ["id": .int(created.id), "name": .string(name), "token": .string(token), "created_at": .from(created.createdAt)]
         )
-        for try await (id, createdAt) in rows.decode((Int64, Date).self) {
-            context.logger.info("api token created", metadata: ["token.id": "\(id)"])
-            return JSONResponse.make(
-                status: .created,
-                value: ["id": .int(id), "name": .string(name), "token": .string(token), "created_at": .from(createdAt)]
-            )
-        }
-        throw APIError(.internalServerError, code: "internal", message: "the token was not stored")
     }
 
     @Sendable func list(_ request: Request, context: GatewayRequestContext) async throws -> Response {
         try requireAdmin(context)
-        let rows = try await services.postgres.query(
-            "SELECT id, name, created_at, last_used_at, revoked_at FROM api_tokens ORDER BY id",
-            logger: context.logger
-        )
-        var tokens: [JSONValue] = []
-        for try await (id, name, createdAt, lastUsedAt, revokedAt) in rows.decode((Int64, String, Date, Date?, Date?).self) {
-            tokens.append([
-                "id": .int(id), "name": .string(name), "created_at": .from(createdAt), "last_used_at": .from(lastUsedAt),
-                "revoked_at": .from(revokedAt),
-            ])
-        }
-        return JSONResponse.make(value: ["tokens": .array(tokens)])
+        return JSONResponse.make(value: ["tokens": .array(try await services.tokens.list().map(\.json))])
     }
 
     @Sendable func revoke(_ request: Request, context: GatewayRequestContext) async throws -> Response {
         try requireAdmin(context)
         let id = try context.id(of: "token")
-        let rows = try await services.postgres.query(
-            "UPDATE api_tokens SET revoked_at = coalesce(revoked_at, now()) WHERE id = \(id) RETURNING id",
-            logger: context.logger
-        )
-        for try await _ in rows.decode(Int64.self) {
-            context.logger.info("api token revoked", metadata: ["token.id": "\(id)"])
-            return Response(status: .noContent)
-        }
-        throw APIError.notFound("token", id: "\(id)")
+        guard try await services.tokens.revoke(id: id) else { throw APIError.notFound("token", id: "\(id)") }
+        context.logger.info("api token revoked", metadata: ["token.id": "\(id)"])
+        return Response(status: .noContent)
     }
 }

@@ -9,10 +9,10 @@ struct InventoryFormController {
     let services: GatewayServices
     let authenticator: Authenticator
 
-    func addRoutes(to routes: RouteBuilder) {
-        routes.get("/", page)
-        routes.get("/ui/inventory", page)
-        routes.post("/ui/inventory", upload)
+    func addRoutes(to router: Router<GatewayRequestContext>) {
+        router.get("/", use: page)
+        router.get("/ui/inventory", use: page)
+        router.post("/ui/inventory", use: upload)
     }
 
     @Sendable func page(_ request: Request, context: GatewayRequestContext) async throws -> Response {
@@ -36,8 +36,10 @@ struct InventoryFormController {
         } catch {
             return html(.badRequest, InventoryFormPage.render(message: .error("the form data could not be read")))
         }
-        let token = form.text("token")?.trimmingCharacters(in: .whitespacesAndNewlines) ?? Authenticator.bearerToken(request.headers[.authorization])
-        guard let token, try await authenticator.authenticate(token: token, logger: context.logger) != nil else {
+        let token =
+            form.text("token")?.trimmingCharacters(in: .whitespacesAndNewlines)
+            ?? BearerTokenCheck.token(fromAuthorization: request.headers[.authorization])
+        guard let token, try await authenticator.authenticate(token: token) != nil else {
             return html(.unauthorized, InventoryFormPage.render(message: .error("a valid token is required")))
         }
         // A chosen file wins over pasted text.
@@ -53,8 +55,8 @@ struct InventoryFormController {
         }
         do {
             let checked = try InventoryController.fields(from: JSONBody(fields: fields), checker: services.inventory)
-            let row = try await InventoryController.insert(checked, postgres: services.postgres, logger: context.logger)
-            return html(.created, InventoryFormPage.render(message: .created(id: row.0, name: row.1, version: row.3)))
+            let inventory = try await services.inventories.create(checked)
+            return html(.created, InventoryFormPage.render(message: .created(id: inventory.id, name: inventory.name, version: inventory.version)))
         } catch let error as APIError {
             return html(error.status, InventoryFormPage.render(message: .error(error.message)))
         }

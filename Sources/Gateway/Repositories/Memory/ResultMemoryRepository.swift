@@ -1,0 +1,16 @@
+import Foundation
+
+/// Results in a `GatewayMemoryStore`: jobs there never run, so each has no result, events or output yet.
+struct ResultMemoryRepository: ResultRepository {
+    let store: GatewayMemoryStore
+
+    func jobExists(uuid: UUID) async throws -> Bool {
+        store.read { $0.jobs.values.contains { $0.uuid == uuid } }
+    }
+
+    func result(uuid: UUID) async throws -> String { "{}" }
+
+    func events(uuid: UUID, _ query: EventQuery) async throws -> [StoredEvent] { [] }
+
+    func stdout(uuid: UUID) async throws -> [String] { [] }
+}

@@ -1,0 +1,12 @@
+import Foundation
+
+/// What the collector stored about a job's run.
+protocol ResultRepository: Sendable {
+    func jobExists(uuid: UUID) async throws -> Bool
+    /// The seed's per-host result as JSON text (`{}` for a job not split yet).
+    func result(uuid: UUID) async throws -> String
+    /// Stored events in arrival order.
+    func events(uuid: UUID, _ query: EventQuery) async throws -> [StoredEvent]
+    /// The `stdout` of each shard's current run's events, shard by shard in index order, in `counter` order.
+    func stdout(uuid: UUID) async throws -> [String]
+}
