@@ -176,6 +176,7 @@ import Testing
             defer { gate.open() }
             let subscriber = NIOLockedValueBox<Task<Received, any Error>?>(nil)
             let reader = NIOLockedValueBox<Task<Received, any Error>?>(nil)
+            let bodyDone = NIOLockedValueBox(false)
             let stopped = NIOLockedValueBox(false)
             let run = Task {
                 try await CollectorHarness.withCollector(configuration: configuration) { collector in
@@ -198,10 +199,13 @@ import Testing
                         (try? await TestDatabase.count(client, job: scenario.jobUUID).events) == total - batches[batches.count - 1].events.count
                     }
                     #expect(stored)
+                    bodyDone.withLockedValue { $0 = true }
                 }
                 stopped.withLockedValue { $0 = true }
             }
-            let shutDown = await TestServices.eventually(timeout: .seconds(25)) { stopped.withLockedValue { $0 } }
+            #expect(await TestServices.eventually(timeout: .seconds(180)) { bodyDone.withLockedValue { $0 } })
+            // Well inside the service group's own 30 s bound, which would otherwise end the wait.
+            let shutDown = await TestServices.eventually(timeout: .seconds(20)) { stopped.withLockedValue { $0 } }
             #expect(shutDown, "the collector should shut down while a subscriber does not read")
             gate.open()
             try await run.value
