@@ -6,7 +6,7 @@ export PANSIBLE_AMQP_URL ?= amqp://guest:guest@127.0.0.1:$(AMQP_PORT)/
 export PANSIBLE_DATABASE_URL ?= postgres://postgres@127.0.0.1:$(PG_PORT)/pansible
 SWIFT_BUILD_FLAGS ?=
 
-.PHONY: deps build release services-up services-down test test-unit bench lint format demo up down
+.PHONY: deps build release services-up services-down test test-unit bench lint format openapi demo up down
 
 deps:
 	scripts/deps.sh
@@ -40,6 +40,10 @@ test-unit:
 
 bench: services-up
 	scripts/bench.sh
+
+# Regenerates the gateway's server types and protocol (Sources/Gateway/Generated) after a change to its openapi.yaml.
+openapi:
+	scripts/openapi/generate.sh
 
 lint:
 	swift format lint --strict --recursive Sources Benchmarks Tests Package.swift

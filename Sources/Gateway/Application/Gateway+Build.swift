@@ -1,6 +1,8 @@
 import Foundation
 import Hummingbird
 import Logging
+import OpenAPIHummingbird
+import OpenAPIRuntime
 import PostgresNIO
 import Prometheus
 import ServiceLifecycle
@@ -54,10 +56,10 @@ func buildApplication(
         postgres: postgres, publisher: publisher, signal: signal, settings: relaySettings, startup: startup,
         isPublisherReady: isPublisherReady, logger: logger
     )
-    let router = buildRouter(
+    let router = try buildRouter(
         services: services, authenticator: Authenticator(adminToken: adminToken, tokens: services.tokens),
-        readinessChecks: [postgres.readinessCheck(logger: logger)] + readinessChecks, registry: registry, openAPI: try OpenAPIDocument()
-    ).router
+        readinessChecks: [postgres.readinessCheck(logger: logger)] + readinessChecks, registry: registry, contract: try APIContract()
+    )
     var app = Application(
         router: router,
         configuration: .init(address: .hostname(gateway.address.host, port: gateway.address.port), serverName: "pansible-gateway"),
@@ -72,31 +74,29 @@ func buildApplication(
     return app
 }
 
-/// The router with every route, and the table of those routes.
+/// The router with every route: the operations of `openapi.yaml` served by the generated server (`GatewayAPI`),
+/// the routes passed through as bytes, and the ones without a token.
 func buildRouter(
     services: GatewayServices, authenticator: Authenticator, readinessChecks: [any ReadinessCheck], registry: PrometheusCollectorRegistry,
-    openAPI: OpenAPIDocument
-) -> (router: Router<GatewayRequestContext>, routes: RouteTable) {
+    contract: APIContract
+) throws -> Router<GatewayRequestContext> {
     let router = Router(context: GatewayRequestContext.self)
-    let table = RouteTable()
-    router.add(middleware: ErrorMiddleware(routes: table))
+    router.add(middleware: ErrorMiddleware(contract: contract))
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: BodyLimitMiddleware(limit: services.maxBodySize))
 
     // Without a token: operations, the API's description, the upload page (its upload carries a token).
     router.addOperationsRoutes(checks: readinessChecks, registry: registry)
-    OpenAPIController(document: openAPI).addRoutes(to: router)
+    OpenAPIController(document: contract).addRoutes(to: router)
     InventoryFormController(services: services, authenticator: authenticator).addRoutes(to: router)
 
     // Everything else needs a bearer token.
     router.add(middleware: AuthMiddleware(authenticator: authenticator))
-    TokenController(services: services).addRoutes(to: router)
-    InventoryController(services: services).addRoutes(to: router)
-    PlaybookController(services: services).addRoutes(to: router)
-    AppController(services: services).addRoutes(to: router)
-    CredentialController(services: services).addRoutes(to: router)
-    JobController(services: services).addRoutes(to: router)
-    ResultController(services: services).addRoutes(to: router)
-    table.record(router)
-    return (router, table)
+    PreRenderedRoutes(services: services).addRoutes(to: router)
+    let api = router.group().add(middleware: OpenAPIRequestMiddleware(limit: services.maxBodySize))
+    try GatewayAPI(services: services).registerHandlers(
+        on: api, serverURL: URL(string: "/")!,
+        configuration: Configuration(dateTranscoder: APIDateTranscoder(), jsonEncodingOptions: [.sortedKeys, .withoutEscapingSlashes])
+    )
+    return router
 }

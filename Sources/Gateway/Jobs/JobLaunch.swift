@@ -11,16 +11,10 @@ struct JobLaunch: Sendable {
     var options: JobOptions
     var idempotencyKey: String?
 
-    /// Reads `env` and the job options; `playbook_id`/`inventory_id` are read by the caller when they come from the body.
-    static func options(from body: JSONBody) throws(APIError) -> (env: String, credentialID: Int64?, options: JobOptions) {
-        let env = try body.nonEmptyString("env")
-        let credentialID = try body.optionalInt("credential_id", range: 1...Int64.max)
-        return (env, credentialID, try JobOptions(body: body))
-    }
 }
 
 /// The answer to a launch: the seed's fields plus `status`.
-struct LaunchedJob: Encodable, Sendable {
+struct LaunchedJob: Codable, Hashable, Sendable {
     var id: Int64
     var uuid: UUID
     var env: String

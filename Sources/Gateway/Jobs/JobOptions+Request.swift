@@ -1,35 +1,57 @@
 import Foundation
+import OpenAPIRuntime
 import Shared
 
 extension JobOptions {
-    /// Reads and checks the optional job fields of a launch request.
-    init(body: JSONBody) throws(APIError) {
+    /// Checks the optional job fields of a launch or deploy request.
+    init(request: Components.Schemas.JobOptions) throws(APIError) {
         self.init()
-        limit = try body.optionalString("limit").flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 }
-        if let extraVars = try body.optionalObject("extra_vars") {
-            self.extraVars = .object(extraVars)
+        limit = GatewayAPI.unlessBlank(request.limit)
+        if let extraVars = request.extraVars {
+            self.extraVars = try Self.json(extraVars)
         }
-        tags = try body.optionalNameList("tags")
-        skipTags = try body.optionalNameList("skip_tags")
-        check = try body.optionalBool("check")
-        diff = try body.optionalBool("diff")
-        verbosity = try body.optionalInt("verbosity", range: 0...6).map(Int.init)
-        forks = try body.optionalInt("forks", range: 1...1000).map(Int.init)
-        shardSize = try body.optionalInt("shard_size", range: 0...1_000_000).map(Int.init)
-        shards = try body.optionalInt("shards", range: 1...100_000).map(Int.init)
+        tags = Self.names(request.tags)
+        skipTags = Self.names(request.skipTags)
+        check = request.check
+        diff = request.diff
+        verbosity = try GatewayAPI.optionalInt(request.verbosity, field: "verbosity", range: 0...6).map(Int.init)
+        forks = try GatewayAPI.optionalInt(request.forks, field: "forks", range: 1...1000).map(Int.init)
+        shardSize = try GatewayAPI.optionalInt(request.shardSize, field: "shard_size", range: 0...1_000_000).map(Int.init)
+        shards = try GatewayAPI.optionalInt(request.shards, field: "shards", range: 1...100_000).map(Int.init)
         if shardSize != nil && shards != nil {
             throw APIError(.badRequest, code: "invalid_field", message: "set shard_size or shards, not both", field: "shards")
         }
-        timeout = try body.optionalInt("timeout", range: 1...604_800).map(Int.init)
-        deadline = try body.optionalInt("deadline", range: 1...2_592_000).map(Int.init)
-        if let pool = try body.optionalString("pool") {
+        timeout = try GatewayAPI.optionalInt(request.timeout, field: "timeout", range: 1...604_800).map(Int.init)
+        deadline = try GatewayAPI.optionalInt(request.deadline, field: "deadline", range: 1...2_592_000).map(Int.init)
+        if let pool = request.pool {
             guard Self.isValidPoolName(pool) else {
                 throw .invalidField("pool", "a pool name is 1 to 64 letters, digits, '-', '_' or '.'")
             }
             self.pool = pool
         }
-        mitogen = try body.optionalBool("mitogen")
-        pipelining = try body.optionalBool("pipelining")
+        mitogen = request.mitogen
+        pipelining = request.pipelining
+    }
+
+    /// A list of names given as an array of strings or a comma-separated string; none when empty.
+    private static func names(_ list: Components.Schemas.NameList?) -> [String]? {
+        let names: [String]
+        switch list {
+        case .none: return nil
+        case .case1(let text): names = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        case .case2(let items): names = items.map { $0.trimmingCharacters(in: .whitespaces) }
+        }
+        let kept = names.filter { !$0.isEmpty }
+        return kept.isEmpty ? nil : kept
+    }
+
+    /// `extra_vars` as the JSON object it was sent as.
+    private static func json(_ object: OpenAPIObjectContainer) throws(APIError) -> JSONValue {
+        do {
+            return try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(object))
+        } catch {
+            throw .invalidField("extra_vars", "could not be read as a JSON object")
+        }
     }
 
     static func isValidPoolName(_ name: String) -> Bool {

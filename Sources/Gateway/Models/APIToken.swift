@@ -8,8 +8,4 @@ struct APIToken: Sendable, Equatable {
     var createdAt: Date
     var lastUsedAt: Date?
     var revokedAt: Date?
-
-    var json: JSONValue {
-        ["id": .int(id), "name": .string(name), "created_at": .from(createdAt), "last_used_at": .from(lastUsedAt), "revoked_at": .from(revokedAt)]
-    }
 }

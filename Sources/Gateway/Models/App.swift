@@ -6,10 +6,6 @@ struct App: Sendable, Equatable {
     var id: Int64
     var appid: String
     var createdAt: Date
-
-    var json: JSONValue {
-        ["id": .int(id), "appid": .string(appid), "created_at": .from(createdAt)]
-    }
 }
 
 /// What an app links to.

@@ -9,13 +9,6 @@ struct Credential: Sendable, Equatable {
     var hasVaultPassword: Bool
     var username: String?
     var createdAt: Date
-
-    var json: JSONValue {
-        [
-            "id": .int(id), "name": .string(name), "has_ssh_key": .bool(hasSSHKey), "has_vault_password": .bool(hasVaultPassword),
-            "username": .from(username), "created_at": .from(createdAt),
-        ]
-    }
 }
 
 /// A new credential, its secret already sealed.

@@ -12,19 +12,6 @@ struct InventoryRecord: Sendable, Equatable {
     var hostCount: Int
     var createdAt: Date
     var updatedAt: Date
-
-    /// As shown; lists leave the YAML texts out.
-    func json(withText: Bool = true) -> JSONValue {
-        var object: [String: JSONValue] = [
-            "id": .int(id), "name": .string(name), "env": .string(env), "version": .string(version), "host_count": .from(hostCount),
-            "created_at": .from(createdAt), "updated_at": .from(updatedAt),
-        ]
-        if withText {
-            object["hosts"] = .string(hosts)
-            object["vars"] = .from(vars)
-        }
-        return .object(object)
-    }
 }
 
 /// One stored version of an inventory, as listed.

@@ -24,18 +24,6 @@ struct Job: Sendable, Equatable {
     var finishedAt: Date?
     var updatedAt: Date
     var deadlineAt: Date?
-
-    var json: JSONValue {
-        let options = (try? JSONDecoder().decode(JSONValue.self, from: Data(options.utf8))) ?? .object([:])
-        return [
-            "id": .int(id), "uuid": .from(uuid), "env": .string(env), "playbook_id": .from(playbookID), "inventory_id": .from(inventoryID),
-            "inventory_version": .from(inventoryVersion), "app_id": .from(appID), "credential_id": .from(credentialID), "options": options,
-            "status": .string(status), "status_reason": .from(statusReason), "playbook_commit": .from(playbookCommit),
-            "shard_count": .from(shardCount), "host_count": .from(hostCount), "cancel_requested_at": .from(cancelRequestedAt),
-            "created_at": .from(createdAt), "started_at": .from(startedAt), "finished_at": .from(finishedAt), "updated_at": .from(updatedAt),
-            "deadline": .from(deadlineAt),
-        ]
-    }
 }
 
 /// The filters and page of `GET /api/v1/jobs`.

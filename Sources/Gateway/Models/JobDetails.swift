@@ -27,14 +27,6 @@ struct JobDetails: Sendable {
         /// The `timings` of the shard's final event, as JSON text.
         var timings: String?
 
-        var json: JSONValue {
-            [
-                "index": .from(index), "host_count": .from(hostCount), "status": .string(status), "attempts": .from(attempts),
-                "run_id": .from(runID), "attempt": .from(attempt), "rc": .from(rc), "reason": .from(reason), "started_at": .from(startedAt),
-                "finished_at": .from(finishedAt), "worker_id": .from(workerID), "strategy": .from(strategy),
-                "timings": timings.flatMap { try? JSONDecoder().decode(JSONValue.self, from: Data($0.utf8)) } ?? .null,
-            ]
-        }
     }
 
     /// Counts of the job's host summaries.
@@ -45,37 +37,20 @@ struct JobDetails: Sendable {
         var unreachable: Int64
         var changed: Int64
 
-        var json: JSONValue {
-            ["summarized": .int(summarized), "ok": .int(ok), "failed": .int(failed), "unreachable": .int(unreachable), "changed": .int(changed)]
-        }
-    }
-
-    /// As shown by `GET /api/v1/job/{uuid}`.
-    var json: JSONValue {
-        guard case .object(var object) = job.json else { return job.json }
-        let firstStart = shards.compactMap(\.startedAt).min()
-        let lastFinish = shards.compactMap(\.finishedAt).max()
-        object["timings"] = Self.timings(
-            createdAt: job.createdAt, splitAt: splitAt, firstStart: firstStart, lastFinish: lastFinish, finishedAt: job.finishedAt)
-        object["hosts"] = hosts.json
-        object["shards"] = .array(shards.map(\.json))
-        // Messages and events of the job the collector kept as dead letters (see docs/collector.md).
-        object["dead_letters"] = .int(deadLetters)
-        return .object(object)
     }
 
     /// Seconds from launch to split, split to the first shard's start, first start to last shard's end, and
     /// that end to the job's final status: where a whole job's time goes outside the playbook.
-    static func timings(createdAt: Date?, splitAt: Date?, firstStart: Date?, lastFinish: Date?, finishedAt: Date?) -> JSONValue {
-        var timings: [String: JSONValue] = [:]
+    static func timings(createdAt: Date?, splitAt: Date?, firstStart: Date?, lastFinish: Date?, finishedAt: Date?) -> [String: Double] {
+        var timings: [String: Double] = [:]
         func gap(_ name: String, _ from: Date?, _ to: Date?) {
-            if let from, let to { timings[name] = .double(max(0, to.timeIntervalSince(from))) }
+            if let from, let to { timings[name] = max(0, to.timeIntervalSince(from)) }
         }
         gap("split", createdAt, splitAt)
         gap("first_shard_start", splitAt, firstStart)
         gap("shards", firstStart, lastFinish)
         gap("final", lastFinish, finishedAt)
         gap("total", createdAt, finishedAt)
-        return .object(timings)
+        return timings
     }
 }

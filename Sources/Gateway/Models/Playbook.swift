@@ -10,14 +10,6 @@ struct Playbook: Sendable, Equatable {
     var ref: String?
     var credentialID: Int64?
     var createdAt: Date
-
-    /// As shown: a password in `git_repo` is hidden (``URLRedaction``); workers get it whole.
-    var json: JSONValue {
-        [
-            "id": .int(id), "name": .string(name), "git_repo": .string(URLRedaction.redact(gitRepo)), "entry": .string(entry), "ref": .from(ref),
-            "credential_id": .from(credentialID), "created_at": .from(createdAt),
-        ]
-    }
 }
 
 /// The checked fields of a new playbook.

@@ -4,26 +4,26 @@ import Yams
 extension Node {
     /// The JSON text of this YAML node: mappings keep their key order; a plain scalar is a number, a boolean or
     /// null when YAML resolves it so, and every other scalar (quoted, or resolved as another type) a string.
-    func jsonText() throws(OpenAPIDocumentError) -> String {
+    func jsonText() throws(APIContractError) -> String {
         var text = ""
         try appendJSON(to: &text)
         return text
     }
 
-    private func appendJSON(to text: inout String) throws(OpenAPIDocumentError) {
+    private func appendJSON(to text: inout String) throws(APIContractError) {
         switch self {
         case .scalar(let scalar):
             switch Tag.Name(rawValue: tag.rawValue) {
             case .null:
                 text += "null"
             case .bool:
-                guard let value = bool else { throw OpenAPIDocumentError(message: "'\(scalar.string)' is not a boolean") }
+                guard let value = bool else { throw APIContractError(message: "'\(scalar.string)' is not a boolean") }
                 text += value ? "true" : "false"
             case .int:
-                guard let value = int else { throw OpenAPIDocumentError(message: "'\(scalar.string)' is not an integer") }
+                guard let value = int else { throw APIContractError(message: "'\(scalar.string)' is not an integer") }
                 text += String(value)
             case .float:
-                guard let value = float, value.isFinite else { throw OpenAPIDocumentError(message: "'\(scalar.string)' is not a JSON number") }
+                guard let value = float, value.isFinite else { throw APIContractError(message: "'\(scalar.string)' is not a JSON number") }
                 text += Self.quoted(value)
             default:
                 text += Self.quoted(scalar.string)
@@ -39,14 +39,14 @@ extension Node {
             text += "{"
             for (index, pair) in mapping.enumerated() {
                 if index > 0 { text += "," }
-                guard case .scalar(let key) = pair.key else { throw OpenAPIDocumentError(message: "a mapping key is not a scalar") }
+                guard case .scalar(let key) = pair.key else { throw APIContractError(message: "a mapping key is not a scalar") }
                 text += Self.quoted(key.string)
                 text += ":"
                 try pair.value.appendJSON(to: &text)
             }
             text += "}"
         case .alias:
-            throw OpenAPIDocumentError(message: "aliases are not supported")
+            throw APIContractError(message: "aliases are not supported")
         }
     }
 

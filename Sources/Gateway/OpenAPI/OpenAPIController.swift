@@ -3,7 +3,7 @@ import Hummingbird
 /// `GET /api/v1/openapi.json` and `GET /api/v1/openapi.yaml`: the API's OpenAPI 3.1 description (served without
 /// a token).
 struct OpenAPIController {
-    let document: OpenAPIDocument
+    let document: APIContract
 
     func addRoutes(to router: Router<GatewayRequestContext>) {
         let json = ByteBuffer(string: document.json)

@@ -43,18 +43,17 @@ struct InventoryFormController {
             return html(.unauthorized, InventoryFormPage.render(message: .error("a valid token is required")))
         }
         // A chosen file wins over pasted text.
-        func field(_ name: String) -> JSONValue? {
+        func field(_ name: String) -> String? {
             if let file = form.parts.first(where: { $0.name == "\(name)_file" && $0.filename?.isEmpty == false }), let text = file.text {
-                return .string(text)
+                return text
             }
-            return form.text(name).map(JSONValue.string)
-        }
-        var fields: [String: JSONValue] = [:]
-        for name in ["name", "env", "version", "hosts", "vars"] {
-            fields[name] = field(name)
+            return form.text(name)
         }
         do {
-            let checked = try InventoryController.fields(from: JSONBody(fields: fields), checker: services.inventory)
+            let checked = try InventoryFields.new(
+                name: field("name"), env: field("env"), version: field("version"), hosts: field("hosts"), vars: field("vars"),
+                checker: services.inventory
+            )
             let inventory = try await services.inventories.create(checked)
             return html(.created, InventoryFormPage.render(message: .created(id: inventory.id, name: inventory.name, version: inventory.version)))
         } catch let error as APIError {

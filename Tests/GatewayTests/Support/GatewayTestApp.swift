@@ -94,7 +94,7 @@ extension TestClientProtocol {
     ) async throws -> TestResponse {
         var fields = headers
         if let token { fields[.authorization] = "Bearer \(token)" }
-        if json != nil { fields[.contentType] = "application/json" }
+        if json != nil, fields[.contentType] == nil { fields[.contentType] = "application/json" }
         return try await execute(uri: uri, method: method, headers: fields, body: json.map { ByteBuffer(string: $0) })
     }
 

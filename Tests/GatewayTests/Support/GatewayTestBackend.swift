@@ -69,18 +69,18 @@ extension GatewayTestApp {
     /// Runs `body` with a client for a gateway on the in-memory repositories: no database, no broker.
     static func withMemoryApp<T: Sendable>(_ body: @Sendable (any TestClientProtocol, GatewayMemoryStore) async throws -> T) async throws -> T {
         let store = GatewayMemoryStore()
-        let app = Application(router: try memoryRouter(store: store).router)
+        let app = Application(router: try memoryRouter(store: store))
         return try await app.test(.router) { client in try await body(client, store) }
     }
 
     /// The gateway's router, built as the gateway builds it, on the in-memory repositories.
-    static func memoryRouter(store: GatewayMemoryStore = GatewayMemoryStore()) throws -> (router: Router<GatewayRequestContext>, routes: RouteTable) {
+    static func memoryRouter(store: GatewayMemoryStore = GatewayMemoryStore()) throws -> Router<GatewayRequestContext> {
         let services = GatewayServices.memory(
             store: store, sealer: try CredentialSealer(base64Key: secretKey), maxBodySize: maxBodySize
         )
-        return buildRouter(
+        return try buildRouter(
             services: services, authenticator: Authenticator(adminToken: adminToken, tokens: services.tokens), readinessChecks: [],
-            registry: PrometheusCollectorRegistry(), openAPI: try OpenAPIDocument()
+            registry: PrometheusCollectorRegistry(), contract: try APIContract()
         )
     }
 }

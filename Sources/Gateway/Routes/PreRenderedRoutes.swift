@@ -1,19 +1,27 @@
 import Foundation
 import Hummingbird
+import NIOCore
 import Shared
 
-/// What the collector stored about a job: the seed's per-host result, the events, the rebuilt output.
-struct ResultController {
+/// The routes whose bodies are JSON text already, built by PostgreSQL or by Ansible's own inventory code: they are
+/// passed through as bytes rather than parsed and encoded again (a result or an event page of a 10,000-host job
+/// is megabytes). Their contract is in `openapi.yaml` like every other route's; the other operations are served
+/// by `GatewayAPI` through the generated server.
+struct PreRenderedRoutes {
     let services: GatewayServices
 
     func addRoutes(to router: Router<GatewayRequestContext>) {
+        router.get("/api/v1/inventory/:id/ansible", use: ansible)
         router.get("/api/v1/job/result/:uuid", use: result)
         router.get("/api/v1/job/:uuid/events", use: events)
-        router.get("/api/v1/job/:uuid/stdout", use: stdout)
     }
 
-    private func requireJob(_ uuid: UUID) async throws {
-        guard try await services.results.jobExists(uuid: uuid) else { throw APIError.notFound("job", id: uuid.uuidString.lowercased()) }
+    /// Ansible's dynamic-inventory JSON (`ansible-inventory --list`).
+    @Sendable func ansible(_ request: Request, context: GatewayRequestContext) async throws -> Response {
+        let id = try context.id(of: "inventory")
+        guard let inventory = try await services.inventories.get(id: id) else { throw APIError.notFound("inventory", id: "\(id)") }
+        let listing = try services.inventory.ansibleList(hosts: inventory.hosts, vars: inventory.vars)
+        return Self.json(ByteBuffer(bytes: listing))
     }
 
     /// The seed's shape, keyed by host: `failures` (failed events of the current run of the host's shard, or
@@ -21,8 +29,7 @@ struct ResultController {
     @Sendable func result(_ request: Request, context: GatewayRequestContext) async throws -> Response {
         let uuid = try context.jobUUID()
         try await requireJob(uuid)
-        let text = try await services.results.result(uuid: uuid)
-        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: text)))
+        return Self.json(ByteBuffer(string: try await services.results.result(uuid: uuid)))
     }
 
     /// Stored events in arrival order, each the stored event (the `PansibleEvent` JSON) with its `seq`,
@@ -42,16 +49,14 @@ struct ResultController {
         text += events.map(\.payload).joined(separator: ",")
         let last = events.last?.seq ?? after
         text += #"],"next":\#(events.count == Int(limit) ? "\"\(last)\"" : "null")}"#
-        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: text)))
+        return Self.json(ByteBuffer(string: text))
     }
 
-    /// The human-readable log: shard by shard in index order, the `stdout` of the events of each shard's
-    /// current run, in `counter` order.
-    @Sendable func stdout(_ request: Request, context: GatewayRequestContext) async throws -> Response {
-        let uuid = try context.jobUUID()
-        try await requireJob(uuid)
-        var buffer = ByteBuffer()
-        for line in try await services.results.stdout(uuid: uuid) { buffer.writeString(line) }
-        return Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: buffer))
+    private func requireJob(_ uuid: UUID) async throws {
+        guard try await services.results.jobExists(uuid: uuid) else { throw APIError.notFound("job", id: uuid.uuidString.lowercased()) }
+    }
+
+    private static func json(_ buffer: ByteBuffer) -> Response {
+        Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: buffer))
     }
 }

@@ -1,40 +1,4 @@
 import Foundation
-import Hummingbird
-import Shared
-
-/// `/api/v1/playbook`: a git repository, the playbook's path inside it, and optionally a ref and a credential.
-struct PlaybookController {
-    let services: GatewayServices
-
-    var resource: ResourceRoutes<Playbook> {
-        ResourceRoutes(repository: services.playbooks, name: "playbook", listKey: "playbooks") { $0.json }
-    }
-
-    func addRoutes(to router: Router<GatewayRequestContext>) {
-        router.post("/api/v1/playbook", use: create)
-        router.get("/api/v1/playbook", use: resource.list)
-        router.get("/api/v1/playbook/:id", use: resource.get)
-        router.delete("/api/v1/playbook/:id", use: resource.delete)
-    }
-
-    @Sendable func create(_ request: Request, context: GatewayRequestContext) async throws -> Response {
-        var request = request
-        let body = try await request.jsonBody(limit: services.maxBodySize)
-        let name = try body.nonEmptyString("name")
-        let gitRepo = try body.nonEmptyString("git_repo").trimmingCharacters(in: .whitespaces)
-        let entry = try body.nonEmptyString("entry")
-        let ref = try body.optionalString("ref").flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 }
-        let credentialID = try body.optionalInt("credential_id", range: 1...Int64.max)
-        if let problem = PlaybookValidation.problem(gitRepo: gitRepo) { throw APIError.invalidField("git_repo", problem) }
-        if let problem = PlaybookValidation.problem(entry: entry) { throw APIError.invalidField("entry", problem) }
-        if let ref, let problem = PlaybookValidation.problem(ref: ref) { throw APIError.invalidField("ref", problem) }
-        let fields = PlaybookFields(name: name, gitRepo: gitRepo, entry: entry, ref: ref, credentialID: credentialID)
-        guard let playbook = try await services.playbooks.create(fields) else {
-            throw APIError(.notFound, code: "not_found", message: "credential \(credentialID ?? 0) does not exist", field: "credential_id")
-        }
-        return JSONResponse.make(status: .created, value: playbook.json)
-    }
-}
 
 /// Rules for playbook fields (pure).
 enum PlaybookValidation {

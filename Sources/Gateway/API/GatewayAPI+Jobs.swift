@@ -1,0 +1,69 @@
+import Foundation
+import Hummingbird
+import OpenAPIRuntime
+import Shared
+
+/// `/api/v1/job`: launch (the seed's request and answer), inspect, list and cancel jobs, and read a job's log.
+extension GatewayAPI {
+    func launchJob(_ input: Operations.LaunchJob.Input) async throws -> Operations.LaunchJob.Output {
+        let body =
+            switch input.body {
+            case .json(let body): body
+            }
+        let env = try Self.nonEmpty(body.value2.env, field: "env")
+        let credentialID = try Self.optionalInt(body.value1.credentialId, field: "credential_id", range: 1...Int64.max)
+        let options = try JobOptions(request: body.value1)
+        let launch = JobLaunch(
+            env: env, playbookID: try Self.int(body.value2.playbookId, field: "playbook_id", range: 1...Int64.max),
+            inventoryID: try Self.int(body.value2.inventoryId, field: "inventory_id", range: 1...Int64.max), credentialID: credentialID,
+            appID: nil, options: options, idempotencyKey: try Self.idempotencyKey(input.headers.idempotencyKey)
+        )
+        let (job, replayed) = try await services.jobs.launch(launch)
+        return .created(.init(headers: .init(idempotentReplayed: replayed ? ._true : nil), body: .json(job)))
+    }
+
+    /// Newest first; `limit` (default 50, at most 500) and `cursor` (the `next` of the previous page);
+    /// filters `status`, `env`, `app` (app id).
+    func listJobs(_ input: Operations.ListJobs.Input) async throws -> Operations.ListJobs.Output {
+        let query = input.query
+        let limit = try Self.parameter(query.limit, name: "limit", range: 1...500) ?? 50
+        let jobs = try await services.jobs.list(
+            JobQuery(
+                cursor: try Self.parameter(query.cursor, name: "cursor", range: 1...Int64.max), status: query.status?.rawValue,
+                env: Self.unlessBlank(query.env, trimming: []), appID: try Self.parameter(query.app, name: "app", range: 1...Int64.max),
+                limit: limit + 1
+            )
+        )
+        let page = jobs.prefix(Int(limit))
+        let next = jobs.count > Int(limit) ? page.last.map { String($0.id) } : nil
+        return .ok(.init(body: .json(JobPage(jobs: page.map(JobView.init), next: next))))
+    }
+
+    /// Status, timestamps, shard statuses and host counts from the collector's tables.
+    func getJob(_ input: Operations.GetJob.Input) async throws -> Operations.GetJob.Output {
+        let uuid = try Self.uuid(input.path.uuid)
+        guard let details = try await services.jobs.details(uuid: uuid) else { throw APIError.notFound("job", id: uuid.uuidString.lowercased()) }
+        return .ok(.init(body: .json(JobView(details))))
+    }
+
+    /// Cancels a job in any state that is not final (202 with the job's state; 409 when it is already finished).
+    /// See `JobPostgresRepository.cancel` for what happens to its messages and shards.
+    func cancelJob(_ input: Operations.CancelJob.Input) async throws -> Operations.CancelJob.Output {
+        let uuid = try Self.uuid(input.path.uuid)
+        let job = try await services.jobs.cancel(uuid: uuid)
+        logger.info("job cancel requested", metadata: ["job.uuid": "\(uuid.uuidString.lowercased())", "job.status": "\(job.status)"])
+        return .accepted(.init(body: .json(JobView(job))))
+    }
+
+    /// The human-readable log: shard by shard in index order, the `stdout` of the events of each shard's
+    /// current run, in `counter` order.
+    func jobStdout(_ input: Operations.JobStdout.Input) async throws -> Operations.JobStdout.Output {
+        let uuid = try Self.uuid(input.path.uuid)
+        guard try await services.results.jobExists(uuid: uuid) else { throw APIError.notFound("job", id: uuid.uuidString.lowercased()) }
+        let lines = try await services.results.stdout(uuid: uuid)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(lines.reduce(0) { $0 + $1.utf8.count })
+        for line in lines { bytes.append(contentsOf: line.utf8) }
+        return .ok(.init(body: .plainText(HTTPBody(bytes))))
+    }
+}
