@@ -2,7 +2,7 @@ import Foundation
 import Shared
 
 /// A job as stored in `jobs`.
-struct Job: Sendable, Equatable {
+struct Job: Sendable, Hashable {
     var id: Int64
     var uuid: UUID
     var env: String

@@ -3,7 +3,7 @@ import Shared
 
 /// A job with what the collector recorded about it: its shards, when it was split, its hosts' summaries and
 /// its dead letters.
-struct JobDetails: Sendable {
+struct JobDetails: Sendable, Hashable {
     var job: Job
     var shards: [ShardState]
     var splitAt: Date?
@@ -11,7 +11,7 @@ struct JobDetails: Sendable {
     var deadLetters: Int64
 
     /// A shard of the job, with the worker and strategy of its current run.
-    struct ShardState: Sendable {
+    struct ShardState: Sendable, Hashable {
         var index: Int
         var hostCount: Int
         var status: String
@@ -30,7 +30,7 @@ struct JobDetails: Sendable {
     }
 
     /// Counts of the job's host summaries.
-    struct HostCounts: Sendable {
+    struct HostCounts: Sendable, Hashable, Encodable {
         var summarized: Int64
         var ok: Int64
         var failed: Int64
