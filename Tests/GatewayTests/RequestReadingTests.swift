@@ -80,4 +80,15 @@ struct RequestReadingTests {
             #expect(try await client.api("/api/v1/playbook", method: .get, headers: [.accept: "text/html, */*;q=0.8"]).status == .ok)
         }
     }
+
+    /// A value PostgreSQL cannot take (a NUL character in a text) is the request's fault: 400, never a 500.
+    @Test(.enabled(if: TestServices.available)) func aValuePostgreSQLCannotStoreIsABadRequest() async throws {
+        try await GatewayTestApp.withApp(on: .postgres) { client, _ in
+            let listed = try await client.api("/api/v1/inventory?env=a%00b", method: .get)
+            #expect(listed.status == .badRequest, "\(listed.text)")
+            #expect(try listed.json()["error", "code"] == "invalid_value")
+            let created = try await client.api("/api/v1/app", method: .post, json: #"{"appid": "a\u0000b"}"#)
+            #expect(created.status == .badRequest, "\(created.text)")
+        }
+    }
 }

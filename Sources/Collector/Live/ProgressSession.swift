@@ -9,7 +9,9 @@ import Shared
 /// meanwhile wait in the subscription, and events already sent are skipped (`SentEvents`, by run and counter,
 /// so the record stays small however long the job). An event published before the binding but committed after
 /// the first read reaches neither path, so on every status tick the session also reads the keys committed since
-/// its last look and sends those the live path never queued (each key is read once per session). Because commits may land
+/// its last look and sends those the live path never queued (each key is read once per session); it does so at
+/// once when a live event arrives whose run's previous event was not sent, so that such an event, if committed
+/// by then, keeps its place in its run's order. Because commits may land
 /// out of `seq` order, the final status is sent only after a last pass over all the stored keys, page by page,
 /// sends anything still missing.
 ///
@@ -95,6 +97,13 @@ struct ProgressSession: Sendable {
             if subscription.isLagging { break }
             switch signal {
             case .event(let event):
+                if state.sent.contains(id: event.id, runID: event.runID, counter: event.counter) { continue }
+                if !state.sent.hasSentPredecessor(runID: event.runID, counter: event.counter) {
+                    // An earlier event of its run was not sent: if it was committed without ever being queued here,
+                    // it goes first, so that a run's events keep their order.
+                    state.lastKeySeq = try await sendMissing(
+                        after: max(state.lastKeySeq, state.lastSeq), state, skippingQueuedIn: subscription)
+                }
                 if state.sent.insert(id: event.id, runID: event.runID, counter: event.counter) {
                     try await send(event.text)
                 }

@@ -29,6 +29,13 @@ struct SentEvents: Sendable {
         return counters[runID]?.contains { $0.contains(counter) } ?? false
     }
 
+    /// Whether the event before this one in its run was sent (true for a run's first event, and for events
+    /// without a run or counter, which have no order to keep).
+    func hasSentPredecessor(runID: UUID?, counter: Int?) -> Bool {
+        guard let runID, let counter, counter > 1 else { return true }
+        return contains(id: "", runID: runID, counter: counter - 1)
+    }
+
     /// Ranges and ids held: what the memory of the record grows with.
     var footprint: Int { counters.values.reduce(0) { $0 + $1.count } + ids.count }
 

@@ -11,7 +11,7 @@ extension Components {
         internal struct _Error: Codable, Hashable, Sendable {
             /// - Remark: Generated from `#/components/schemas/Error/error`.
             internal struct _ErrorPayload: Codable, Hashable, Sendable {
-                /// Stable code: invalid_json, missing_field, wrong_type, invalid_field, yaml_syntax, invalid_inventory, not_found, route_not_found, method_not_allowed, unauthorized, forbidden, body_too_large, already_exists, in_use, version_exists, env_mismatch, idempotency_key_reused, job_finished, no_inventory, ambiguous_inventory, no_playbook, invalid_parameter, invalid_header, internal.
+                /// Stable code: invalid_json, missing_field, wrong_type, invalid_field, yaml_syntax, invalid_inventory, not_found, route_not_found, method_not_allowed, unauthorized, forbidden, body_too_large, already_exists, in_use, version_exists, env_mismatch, idempotency_key_reused, job_finished, no_inventory, ambiguous_inventory, no_playbook, invalid_parameter, invalid_header, invalid_value, invalid_request, not_acceptable, internal.
                 ///
                 /// - Remark: Generated from `#/components/schemas/Error/error/code`.
                 internal var code: Swift.String
@@ -26,7 +26,7 @@ extension Components {
                 /// Creates a new `_ErrorPayload`.
                 ///
                 /// - Parameters:
-                ///   - code: Stable code: invalid_json, missing_field, wrong_type, invalid_field, yaml_syntax, invalid_inventory, not_found, route_not_found, method_not_allowed, unauthorized, forbidden, body_too_large, already_exists, in_use, version_exists, env_mismatch, idempotency_key_reused, job_finished, no_inventory, ambiguous_inventory, no_playbook, invalid_parameter, invalid_header, internal.
+                ///   - code: Stable code: invalid_json, missing_field, wrong_type, invalid_field, yaml_syntax, invalid_inventory, not_found, route_not_found, method_not_allowed, unauthorized, forbidden, body_too_large, already_exists, in_use, version_exists, env_mismatch, idempotency_key_reused, job_finished, no_inventory, ambiguous_inventory, no_playbook, invalid_parameter, invalid_header, invalid_value, invalid_request, not_acceptable, internal.
                 ///   - message:
                 ///   - field:
                 ///   - line:

@@ -38,6 +38,10 @@ struct ErrorMiddleware: RouterMiddleware {
         case let error as PSQLError where error.serverInfo?[.sqlState] == "23503":
             // A referenced record was deleted while this request ran.
             return APIError(.conflict, code: "reference_gone", message: "a referenced record no longer exists")
+        case let error as PSQLError where error.serverInfo?[.sqlState]?.hasPrefix("22") == true:
+            // A data exception: a value PostgreSQL cannot take, such as a NUL character in a text.
+            return APIError(
+                .badRequest, code: "invalid_value", message: "a value cannot be stored: \(error.serverInfo?[.message] ?? "data exception")")
         case let error where Self.isDatabaseUnavailable(error):
             context.logger.warning("the database is unavailable", metadata: ["error": "\(error)", "http.path": "\(request.uri.path)"])
             return APIError(
