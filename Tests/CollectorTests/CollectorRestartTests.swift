@@ -62,14 +62,14 @@ import Testing
             // Kill it twice while it works through the backlog, then let a third run finish.
             for round in 0..<2 {
                 let before = try await Self.totalCount(box)
-                let process = try ServiceProcess(
+                let process = try await ServiceProcess(
                     binary: "pansible-collector", environment: environment, logDirectory: logs, name: "collector-\(round)")
                 _ = await TestServices.eventually(timeout: .seconds(60)) { ((try? await Self.totalCount(box)) ?? 0) > before }
                 await process.stop(signal: SIGKILL)
                 if try await Self.totalCount(box) < expected { kills += 1 }
             }
             #expect(kills > 0, "the backlog of \(expected) events was stored before any kill")
-            let last = try ServiceProcess(binary: "pansible-collector", environment: environment, logDirectory: logs, name: "collector-last")
+            let last = try await ServiceProcess(binary: "pansible-collector", environment: environment, logDirectory: logs, name: "collector-last")
             let done = await TestServices.eventually(timeout: .seconds(120)) { ((try? await Self.totalCount(box)) ?? 0) >= expected }
             await last.stop()
             #expect(done, "\(last.log())")

@@ -93,7 +93,7 @@ struct PipelineFaultsRestartTests {
         // 4. A worker dies with its shards; a new one joins.
         let victim = try #require(stack.processes.first { $0.name == "pansible-worker-1" })
         await victim.stop(signal: SIGKILL)
-        try stack.addWorker(name: "pansible-worker-3", extraEnvironment: ["PANSIBLE_WORKER_CONCURRENCY": "2"])
+        try await stack.addWorker(name: "pansible-worker-3", extraEnvironment: ["PANSIBLE_WORKER_CONCURRENCY": "2"])
 
         for uuid in uuids {
             let job = try await stack.waitForJob(uuid, timeout: .seconds(600))

@@ -1,4 +1,5 @@
 import Foundation
+import Shared
 import TestSupport
 import Testing
 
@@ -22,12 +23,12 @@ struct SSHFleetJobTests {
         let stack = try await Stack.start(workers: 2)
         let fleet = SSHFleet(directory: stack.directory.appendingPathComponent("fleet"), hosts: 6, port: TestServices.freePort())
         do {
-            try fleet.up()
+            try await fleet.up()
             try await run(stack, fleet: fleet)
         } catch {
             Issue.record("\(error)\n\(stack.logs())")
         }
-        fleet.down()
+        await fleet.down()
         await stack.stop()
     }
 
@@ -40,7 +41,7 @@ struct SSHFleetJobTests {
 
         let repository = try await GitRepositoryFixture.create(files: ["site.yml": Self.playbook], in: stack.directory.path)
         let inventory = try await stack.api(
-            "POST", "/api/v1/inventory", body: ["name": "fleet", "env": "test", "version": "1", "hosts": try fleet.inventory()])
+            "POST", "/api/v1/inventory", body: ["name": "fleet", "env": "test", "version": "1", "hosts": try await fleet.inventory()])
         #expect(inventory.status == 201, "\(inventory.text)")
         let playbook = try await stack.api("POST", "/api/v1/playbook", body: ["name": "ssh", "git_repo": repository.url.path, "entry": "site.yml"])
         #expect(playbook.status == 201, "\(playbook.text)")
@@ -82,37 +83,30 @@ struct SSHFleet {
 
     var clientKey: URL { directory.appendingPathComponent("ssh-fleet/id_ed25519") }
 
-    func up() throws {
-        let output = try script("up")
-        guard output.status == 0 else { throw SSHFleetError.failed("up", output.text) }
+    func up() async throws {
+        let output = try await script("up")
+        guard output.status == .exited(0) else { throw SSHFleetError.failed("up", output.text) }
     }
 
-    func inventory() throws -> String {
-        let output = try script("inventory")
-        guard output.status == 0 else { throw SSHFleetError.failed("inventory", output.text) }
+    func inventory() async throws -> String {
+        let output = try await script("inventory")
+        guard output.status == .exited(0) else { throw SSHFleetError.failed("inventory", output.text) }
         return output.text
     }
 
-    func down() {
-        _ = try? script("down")
+    func down() async {
+        _ = try? await script("down")
     }
 
-    private func script(_ command: String) throws -> (status: Int32, text: String) {
-        let process = Process()
-        process.executableURL = TestServices.repositoryRoot.appendingPathComponent("scripts/ssh-fleet.sh")
-        process.arguments = [command]
+    private func script(_ command: String) async throws -> CommandRunner.Output {
         var environment = ProcessInfo.processInfo.environment
         environment["PANSIBLE_STATE_DIR"] = directory.path
         environment["HOSTS"] = String(hosts)
         environment["SSH_PORT"] = String(port)
-        process.environment = environment
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        return try await CommandRunner.run(
+            TestServices.repositoryRoot.appendingPathComponent("scripts/ssh-fleet.sh").path, [command], environment: environment,
+            directory: TestServices.repositoryRoot.path
+        )
     }
 }
 

@@ -1,11 +1,13 @@
 import Foundation
+import Shared
 
 /// A built Pansible binary run as a child process, its output kept in a log file.
-public final class ServiceProcess: @unchecked Sendable {
-    // Safe: `process` is only started in init and then used through Foundation's thread-safe calls.
+///
+/// It stays in the test process's group, so a test run stopped by `timeout` takes its servers with it.
+public final class ServiceProcess: Sendable {
     public let name: String
     public let logFile: URL
-    private let process: Process
+    private let child: ChildProcess
 
     /// The directory of the binaries `swift build` made (`.build/debug`).
     public static var binaryDirectory: URL {
@@ -15,37 +17,31 @@ public final class ServiceProcess: @unchecked Sendable {
         return TestServices.repositoryRoot.appendingPathComponent(".build/debug")
     }
 
-    public init(binary: String, arguments: [String] = [], environment: [String: String], logDirectory: URL, name: String? = nil) throws {
+    public init(binary: String, arguments: [String] = [], environment: [String: String], logDirectory: URL, name: String? = nil) async throws {
         self.name = name ?? binary
         self.logFile = logDirectory.appendingPathComponent("\(self.name).log")
-        FileManager.default.createFile(atPath: logFile.path, contents: nil)
-        let handle = try FileHandle(forWritingTo: logFile)
-        process = Process()
-        process.executableURL = Self.binaryDirectory.appendingPathComponent(binary)
-        process.arguments = arguments
         var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("PANSIBLE_") }
         env.merge(environment) { _, new in new }
-        process.environment = env
-        process.currentDirectoryURL = TestServices.repositoryRoot
-        process.standardOutput = handle
-        process.standardError = handle
-        try process.run()
+        child = try await ChildProcess.spawn(
+            executable: Self.binaryDirectory.appendingPathComponent(binary).path, arguments: arguments, environment: env,
+            directory: TestServices.repositoryRoot.path, outputPath: logFile.path, ownGroup: false
+        )
     }
 
-    public var pid: Int32 { process.processIdentifier }
-    public var isRunning: Bool { process.isRunning }
+    public var pid: Int32 { child.pid }
+    public var isRunning: Bool { !child.hasExited }
 
     /// Sends `signal` (SIGTERM by default) and waits up to `timeout` for the exit.
     public func stop(signal: Int32 = SIGTERM, timeout: Duration = .seconds(20)) async {
-        guard process.isRunning else { return }
-        kill(process.processIdentifier, signal)
+        guard isRunning else { return }
+        kill(child.pid, signal)
         let deadline = ContinuousClock.now + timeout
-        while process.isRunning && ContinuousClock.now < deadline {
+        while isRunning && ContinuousClock.now < deadline {
             try? await Task.sleep(for: .milliseconds(50))
         }
-        if process.isRunning {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
+        if isRunning {
+            kill(child.pid, SIGKILL)
+            _ = await child.wait()
         }
     }
 
@@ -54,7 +50,7 @@ public final class ServiceProcess: @unchecked Sendable {
     }
 
     deinit {
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        if isRunning { kill(child.pid, SIGKILL) }
     }
 }
 

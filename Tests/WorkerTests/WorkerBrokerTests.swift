@@ -177,7 +177,7 @@ struct WorkerBrokerTests {
             ]
         }
         let logs = URL(fileURLWithPath: work)
-        let first = try ServiceProcess(
+        let first = try await ServiceProcess(
             binary: "pansible-worker", arguments: ["--concurrency", "1"], environment: environment("first"), logDirectory: logs)
         try await broker.publish(shard)
         let pid = try await broker.wait(for: "the first worker to run the shard") { batches -> Int64? in
@@ -186,7 +186,7 @@ struct WorkerBrokerTests {
         }
         await first.stop(signal: SIGKILL)
 
-        let second = try ServiceProcess(
+        let second = try await ServiceProcess(
             binary: "pansible-worker", arguments: ["--concurrency", "1"], environment: environment("second"), logDirectory: logs)
         let finished = try await broker.wait(for: "the shard to finish on the second worker") {
             $0.run(ending: PipelineEventType.shardFinished, job: shard.jobUUID)

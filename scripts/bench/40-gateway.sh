@@ -13,7 +13,7 @@ CONFIG=${CONFIG:-release}
 SECONDS_LAUNCH=${SECONDS_LAUNCH:-10}
 CONNECTIONS=${CONNECTIONS:-32}
 HOSTS=${HOSTS:-10000}
-BIN=.build/$CONFIG/pansible-gateway
+BIN=${BIN:-.build/$CONFIG/pansible-gateway}
 [ -x "$BIN" ] || swift build -c "$CONFIG" --product pansible-gateway
 
 DB=bench_gateway_$$

@@ -14,7 +14,7 @@ import Synchronization
     import Darwin
 #endif
 
-/// A child process started (with swift-subprocess) as the leader of its own process group, so the whole tree
+/// A child process started (with swift-subprocess), by default as the leader of its own process group, so the whole tree
 /// it starts (Ansible's forks, ssh, git's helpers) can be signalled at once.
 ///
 /// Standard input is `/dev/null`; standard output and error share one file (so their order is kept); every
@@ -51,9 +51,13 @@ public final class ChildProcess: Sendable {
     /// Starts `executable` (a path, or a name looked up in the child environment's PATH).
     /// - Parameters:
     ///   - directory: the child's working directory.
-    ///   - outputPath: a file created (0600) for the child's standard output and error.
+    ///   - outputPath: a file created (0600) for the child's standard output, and its standard error unless
+    ///     `errorPath` names a file of its own.
+    ///   - ownGroup: whether the child leads a process group of its own (so that the group can be stopped as one);
+    ///     without, it stays in the caller's group and goes when that group is signalled.
     public static func spawn(
-        executable: String, arguments: [String], environment: [String: String], directory: String, outputPath: String
+        executable: String, arguments: [String], environment: [String: String], directory: String, outputPath: String,
+        errorPath: String? = nil, ownGroup: Bool = true
     ) async throws -> ChildProcess {
         guard let path = resolve(executable, path: environment["PATH"] ?? ProcessInfo.processInfo.environment["PATH"] ?? "") else {
             throw ChildProcessError.notFound(executable)
@@ -62,8 +66,15 @@ public final class ChildProcess: Sendable {
         guard descriptor >= 0 else {
             throw ChildProcessError.spawnFailed(executable, "cannot open \(outputPath): \(String(cString: strerror(errno)))")
         }
+        // Standard error goes to a file of its own, or to a second descriptor of the output file (O_APPEND keeps
+        // both streams' writes whole and in order, as `2>&1` would).
+        let errorDescriptor = errorPath.map { open($0, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0o600) } ?? dup(descriptor)
+        guard errorDescriptor >= 0 else {
+            close(descriptor)
+            throw ChildProcessError.spawnFailed(executable, "cannot open \(errorPath ?? outputPath): \(String(cString: strerror(errno)))")
+        }
         var options = PlatformOptions()
-        options.processGroupID = 0
+        if ownGroup { options.processGroupID = 0 }
         let exited = ExitFlag()
         let started = StartSignal()
         let exit = Task<ExitStatus, Never> {
@@ -74,7 +85,7 @@ public final class ChildProcess: Sendable {
                     environment: .custom(environment.map { Array("\($0.key)=\($0.value)\0".utf8) }),
                     workingDirectory: FilePath(directory), platformOptions: options, input: .none,
                     output: .fileDescriptor(FileDescriptor(rawValue: descriptor), closeAfterSpawningProcess: true),
-                    error: .combinedWithOutput
+                    error: .fileDescriptor(FileDescriptor(rawValue: errorDescriptor), closeAfterSpawningProcess: true)
                 ) { execution in
                     started.resume(.success(execution.processIdentifier.value))
                 }

@@ -11,23 +11,32 @@ public enum CommandRunner {
     public struct Output: Sendable {
         public var status: ChildProcess.ExitStatus
         public var text: String
+        /// Standard error, when it was kept apart (`separateErrors`).
+        public var errors: String?
         /// Whether the command was killed because it ran past its timeout.
         public var timedOut: Bool
     }
 
-    /// Runs `executable` with `arguments` in `directory`; output and errors are collected in a temporary file.
+    /// Runs `executable` with `arguments` in `directory`; output and errors are collected in a temporary file, or
+    /// two with `separateErrors`.
     ///
     /// The command runs in its own process group. `started` gets the child once it runs (to stop it from
     /// elsewhere) and `ended` once it is gone; cancelling the calling task (a forced shutdown) kills the group, and
     /// so does `timeout`.
     public static func run(
         _ executable: String, _ arguments: [String], environment: [String: String], directory: String, timeout: Duration? = nil,
-        started: (@Sendable (ChildProcess) async -> Void)? = nil, ended: (@Sendable () async -> Void)? = nil
+        separateErrors: Bool = false, started: (@Sendable (ChildProcess) async -> Void)? = nil, ended: (@Sendable () async -> Void)? = nil
     ) async throws -> Output {
-        let outputPath = FileManager.default.temporaryDirectory.appendingPathComponent("pansible-cmd-\(UUID().uuidString).out").path
-        defer { try? FileManager.default.removeItem(atPath: outputPath) }
+        let name = FileManager.default.temporaryDirectory.appendingPathComponent("pansible-cmd-\(UUID().uuidString)").path
+        let outputPath = name + ".out"
+        let errorPath = separateErrors ? name + ".err" : nil
+        defer {
+            try? FileManager.default.removeItem(atPath: outputPath)
+            if let errorPath { try? FileManager.default.removeItem(atPath: errorPath) }
+        }
         let child = try await ChildProcess.spawn(
-            executable: executable, arguments: arguments, environment: environment, directory: directory, outputPath: outputPath)
+            executable: executable, arguments: arguments, environment: environment, directory: directory, outputPath: outputPath,
+            errorPath: errorPath)
         await started?(child)
         let timer = timeout.map { timeout in
             Task {
@@ -45,6 +54,7 @@ public enum CommandRunner {
         let timedOut = (try? await timer?.value) ?? false
         await ended?()
         let text = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
-        return Output(status: status, text: text, timedOut: timedOut)
+        let errors = errorPath.map { (try? String(contentsOfFile: $0, encoding: .utf8)) ?? "" }
+        return Output(status: status, text: text, errors: errors, timedOut: timedOut)
     }
 }

@@ -60,24 +60,24 @@ final class Stack: @unchecked Sendable {
 
     private func launch(workers: Int, workerEnvironment: [String: String]) async throws {
         // The gateway applies the migrations first; the others start once it is ready.
-        processes.append(try ServiceProcess(binary: "pansible-gateway", environment: environment, logDirectory: directory))
+        processes.append(try await ServiceProcess(binary: "pansible-gateway", environment: environment, logDirectory: directory))
         try await waitReady(gatewayURL, process: processes[0])
-        processes.append(try ServiceProcess(binary: "pansible-collector", environment: environment, logDirectory: directory))
-        processes.append(try ServiceProcess(binary: "pansible-splitter", environment: environment, logDirectory: directory))
+        processes.append(try await ServiceProcess(binary: "pansible-collector", environment: environment, logDirectory: directory))
+        processes.append(try await ServiceProcess(binary: "pansible-splitter", environment: environment, logDirectory: directory))
         for index in 0..<workers {
-            try addWorker(name: "pansible-worker-\(index + 1)", extraEnvironment: workerEnvironment)
+            try await addWorker(name: "pansible-worker-\(index + 1)", extraEnvironment: workerEnvironment)
         }
         try await waitReady(collectorURL, process: processes[1])
     }
 
     /// Starts one more worker (e.g. to take over a killed one's shard).
     @discardableResult
-    func addWorker(name: String, extraEnvironment: [String: String] = [:]) throws -> ServiceProcess {
+    func addWorker(name: String, extraEnvironment: [String: String] = [:]) async throws -> ServiceProcess {
         var environment = self.environment
         environment["PANSIBLE_WORKER_WORK_DIR"] = directory.appendingPathComponent(name).path
         environment["PANSIBLE_WORKER_ID"] = name
         environment.merge(extraEnvironment) { _, new in new }
-        let process = try ServiceProcess(binary: "pansible-worker", environment: environment, logDirectory: directory, name: name)
+        let process = try await ServiceProcess(binary: "pansible-worker", environment: environment, logDirectory: directory, name: name)
         processes.append(process)
         return process
     }
@@ -89,7 +89,7 @@ final class Stack: @unchecked Sendable {
         guard !running.isEmpty else { throw StackError.notReady(binary, "not running") }
         for process in running { await process.stop(signal: signal) }
         let count = processes.filter { $0.name.hasPrefix(binary) }.count
-        let process = try ServiceProcess(binary: binary, environment: environment, logDirectory: directory, name: "\(binary)-\(count + 1)")
+        let process = try await ServiceProcess(binary: binary, environment: environment, logDirectory: directory, name: "\(binary)-\(count + 1)")
         processes.append(process)
         if binary == "pansible-collector" { try await waitReady(collectorURL, process: process) }
         if binary == "pansible-gateway" { try await waitReady(gatewayURL, process: process) }

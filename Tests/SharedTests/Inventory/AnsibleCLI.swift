@@ -1,4 +1,5 @@
 import Foundation
+import Shared
 import TestSupport
 import Testing
 
@@ -38,33 +39,10 @@ enum AnsibleCLI {
     }
 
     static func run(_ arguments: [String]) async throws -> Result {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pansible-ansible-\(UUID())")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let stdoutURL = directory.appendingPathComponent("stdout")
-        let stderrURL = directory.appendingPathComponent("stderr")
-        FileManager.default.createFile(atPath: stdoutURL.path, contents: nil)
-        FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
-        let stdout = try FileHandle(forWritingTo: stdoutURL)
-        let stderr = try FileHandle(forWritingTo: stderrURL)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        process.environment = environment
-        process.standardOutput = stdout
-        process.standardError = stderr
-        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
-            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
-            do {
-                try process.run()
-            } catch {
-                process.terminationHandler = nil
-                continuation.resume(throwing: error)
-            }
-        }
-        try stdout.close()
-        try stderr.close()
-        return Result(
-            status: status, stdout: try String(contentsOf: stdoutURL, encoding: .utf8), stderr: try String(contentsOf: stderrURL, encoding: .utf8))
+        let output = try await CommandRunner.run(
+            arguments[0], Array(arguments.dropFirst()), environment: environment, directory: FileManager.default.temporaryDirectory.path,
+            separateErrors: true
+        )
+        return Result(status: output.status.code, stdout: output.text, stderr: output.errors ?? "")
     }
 }

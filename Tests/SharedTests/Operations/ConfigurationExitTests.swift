@@ -1,4 +1,5 @@
 import Foundation
+import Shared
 import TestSupport
 import Testing
 
@@ -34,33 +35,22 @@ import Testing
         ]
 
     @Test(arguments: cases)
-    func aBadValueExits78WithOneLine(_ test: Case) throws {
+    func aBadValueExits78WithOneLine(_ test: Case) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pansible-exit-\(UUID())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let process = Process()
-        process.executableURL = ServiceProcess.binaryDirectory.appendingPathComponent(test.binary)
-        process.arguments = test.arguments
         // No ./pansible.yml in the directory and no PANSIBLE_* but the case's: only the value under test is wrong.
-        process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("PANSIBLE_") }.merging(test.environment) { $1 }
-        process.currentDirectoryURL = directory
-        let stderr = Pipe()
-        process.standardError = stderr
-        process.standardOutput = FileHandle.nullDevice
-        let exited = DispatchSemaphore(value: 0)
-        process.terminationHandler = { _ in exited.signal() }
-        try process.run()
         // A process that got past its configuration would wait for servers: it has failed, and is stopped.
-        if exited.wait(timeout: .now() + 60) == .timedOut {
-            process.terminate()
-            process.waitUntilExit()
-        }
-        let output = stderr.fileHandleForReading.readDataToEndOfFile()
+        let output = try await CommandRunner.run(
+            ServiceProcess.binaryDirectory.appendingPathComponent(test.binary).path, test.arguments,
+            environment: ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("PANSIBLE_") }.merging(test.environment) { $1 },
+            directory: directory.path, timeout: .seconds(60), separateErrors: true
+        )
 
-        #expect(process.terminationReason == .exit)
-        #expect(process.terminationStatus == 78)
-        let lines = String(decoding: output, as: UTF8.self).split(separator: "\n")
-        #expect(lines.count == 1)
+        #expect(!output.timedOut)
+        #expect(output.status == .exited(78))
+        let lines = (output.errors ?? "").split(separator: "\n")
+        #expect(lines.count == 1, "\(lines)")
         #expect(lines.first?.hasPrefix(test.line) == true, "\(lines)")
     }
 }
