@@ -8,30 +8,6 @@ import Testing
 /// job, then the job's result and its live progress over WebSocket.
 @Suite(.enabled(if: TestServices.available))
 struct SeedFlowTests {
-    /// The README's inventory `hosts` document, as its example sends it.
-    static let seedHosts = """
-        all:
-          hosts:
-            localhost
-          children:
-            webservers:
-              hosts:
-                foo.example[3:5].com:
-            dbservers:
-              hosts:
-                one.example.com:
-                two.example.com:
-        """
-
-    static let seedVars = """
-        all:
-          allkey1: allval1
-          allkey2: allval2
-        webservers:
-          wskey1: wsval1
-          wskey2: wsval2
-        """
-
     static let playbook = """
         - hosts: all
           gather_facts: false
@@ -56,11 +32,11 @@ struct SeedFlowTests {
 
         let inventory = try await stack.api(
             "POST", "/api/v1/inventory",
-            body: ["name": "example_inventory", "env": "alpha", "version": "0.0.1", "hosts": Self.seedHosts, "vars": Self.seedVars])
+            body: ["name": "example_inventory", "env": "alpha", "version": "0.0.1", "hosts": SeedExample.hosts, "vars": SeedExample.vars])
         #expect(inventory.status == 201, "\(inventory.text)")
         #expect(inventory.object["name"] as? String == "example_inventory")
-        #expect(inventory.object["hosts"] as? String == Self.seedHosts)
-        #expect(inventory.object["vars"] as? String == Self.seedVars)
+        #expect(inventory.object["hosts"] as? String == SeedExample.hosts)
+        #expect(inventory.object["vars"] as? String == SeedExample.vars)
         let inventoryID = try #require(inventory.object["id"] as? Int)
 
         let playbook = try await stack.api(
@@ -93,7 +69,7 @@ struct SeedFlowTests {
         // Plain ansible-playbook on the same inventory and vars gives the expected recap.
         let plain = stack.directory.appendingPathComponent("plain")
         try FileManager.default.createDirectory(at: plain.appendingPathComponent("group_vars"), withIntermediateDirectories: true)
-        try Self.seedHosts.write(to: plain.appendingPathComponent("hosts.yml"), atomically: true, encoding: .utf8)
+        try SeedExample.hosts.write(to: plain.appendingPathComponent("hosts.yml"), atomically: true, encoding: .utf8)
         try "allkey1: allval1\nallkey2: allval2\n".write(to: plain.appendingPathComponent("group_vars/all.yml"), atomically: true, encoding: .utf8)
         try "wskey1: wsval1\nwskey2: wsval2\n".write(to: plain.appendingPathComponent("group_vars/webservers.yml"), atomically: true, encoding: .utf8)
         let output = try await LocalCommand.run(

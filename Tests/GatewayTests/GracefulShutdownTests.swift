@@ -20,10 +20,18 @@ struct GracefulShutdownTests {
         let configuration = try GatewayTestApp.configuration(databaseURL: database.url)
         let publisher = RecordingPublisher()
         let group = try buildGateway(configuration: configuration, logger: logger, registry: PrometheusCollectorRegistry(), publisher: publisher)
+        do {
+            try await Self.runAndShutDown(group, databaseURL: database.url, publisher: publisher)
+        } catch {
+            Issue.record("\(String(reflecting: error))")
+        }
+    }
+
+    private static func runAndShutDown(_ group: ServiceGroup, databaseURL: URL, publisher: RecordingPublisher) async throws {
         try await testGracefulShutdown { trigger in
             try await withThrowingTaskGroup(of: Void.self) { tasks in
                 tasks.addTask { try await group.run() }
-                try await TestServices.withPostgresClient(url: database.url) { postgres in
+                try await TestServices.withPostgresClient(url: databaseURL) { postgres in
                     let migrated = await TestServices.eventually(timeout: .seconds(120)) {
                         (try? await postgres.query("SELECT count(*) FROM schema_migrations").decode(Int.self).first { _ in true })
                             == Migration.all.count

@@ -58,8 +58,17 @@ public enum TestServices {
     /// Creates an empty database for one test and returns its URL; the caller drops it with `dropDatabase`.
     public static func createDatabase(logger: Logger = Logger(label: "test")) async throws -> (name: String, url: URL) {
         let name = "test_\(UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: ""))"
-        try await withAdminClient(logger: logger) { client in
-            try await client.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"), logger: logger)
+        // CREATE DATABASE copies template1 and refuses while another session uses it (55006): tests create their
+        // databases concurrently, so that is retried.
+        for attempt in 1...10 {
+            do {
+                try await withAdminClient(logger: logger) { client in
+                    try await client.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"), logger: logger)
+                }
+                break
+            } catch let error as PSQLError where error.serverInfo?[.sqlState] == "55006" && attempt < 10 {
+                try await Task.sleep(for: .milliseconds(200 * attempt))
+            }
         }
         var components = URLComponents(string: databaseURL)!
         components.path = "/\(name)"

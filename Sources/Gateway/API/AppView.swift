@@ -1,23 +1,23 @@
 import Foundation
 
 /// `#/components/schemas/App`: an app; shown alone, with its playbooks and inventories (without their texts).
-struct AppView: Codable, Hashable, Sendable {
-    var id: Int64
-    var appid: String
-    var createdAt: Date
-    var playbooks: [PlaybookView]?
-    var inventories: [InventoryView]?
+struct AppView: ListedView {
+    static let listKey = "apps"
+    var app: App
+    var playbooks: [Playbook]?
+    var inventories: [InventoryRecord]?
 
     enum CodingKeys: String, CodingKey {
         case id, appid, playbooks, inventories
         case createdAt = "created_at"
     }
 
-    init(_ app: App, playbooks: [Playbook]? = nil, inventories: [InventoryRecord]? = nil) {
-        self.id = app.id
-        self.appid = app.appid
-        self.createdAt = app.createdAt
-        self.playbooks = playbooks?.map(PlaybookView.init)
-        self.inventories = inventories?.map { InventoryView($0, includesText: false) }
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(app.id, forKey: .id)
+        try container.encode(app.appid, forKey: .appid)
+        try container.encode(app.createdAt, forKey: .createdAt)
+        try container.encodeIfPresent(playbooks?.map { PlaybookView(playbook: $0) }, forKey: .playbooks)
+        try container.encodeIfPresent(inventories?.map { InventoryView(record: $0, includesText: false) }, forKey: .inventories)
     }
 }

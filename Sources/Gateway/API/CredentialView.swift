@@ -1,13 +1,9 @@
 import Foundation
 
 /// `#/components/schemas/Credential`: a credential's metadata; its secret is never shown.
-struct CredentialView: Codable, Hashable, Sendable {
-    var id: Int64
-    var name: String
-    var hasSSHKey: Bool
-    var hasVaultPassword: Bool
-    var username: String?
-    var createdAt: Date
+struct CredentialView: ListedView {
+    static let listKey = "credentials"
+    var credential: Credential
 
     enum CodingKeys: String, CodingKey {
         case id, name, username
@@ -16,22 +12,13 @@ struct CredentialView: Codable, Hashable, Sendable {
         case createdAt = "created_at"
     }
 
-    init(_ credential: Credential) {
-        self.id = credential.id
-        self.name = credential.name
-        self.hasSSHKey = credential.hasSSHKey
-        self.hasVaultPassword = credential.hasVaultPassword
-        self.username = credential.username
-        self.createdAt = credential.createdAt
-    }
-
     func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(id, forKey: .id)
-        try container.encode(name, forKey: .name)
-        try container.encode(hasSSHKey, forKey: .hasSSHKey)
-        try container.encode(hasVaultPassword, forKey: .hasVaultPassword)
-        try container.encode(username, forKey: .username)
-        try container.encode(createdAt, forKey: .createdAt)
+        try container.encode(credential.id, forKey: .id)
+        try container.encode(credential.name, forKey: .name)
+        try container.encode(credential.hasSSHKey, forKey: .hasSSHKey)
+        try container.encode(credential.hasVaultPassword, forKey: .hasVaultPassword)
+        try container.encode(credential.username, forKey: .username)
+        try container.encode(credential.createdAt, forKey: .createdAt)
     }
 }

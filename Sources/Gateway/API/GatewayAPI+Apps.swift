@@ -13,11 +13,11 @@ extension GatewayAPI {
         guard let app = try await services.apps.create(appid: appid) else {
             throw APIError(.conflict, code: "already_exists", message: "an app with appid '\(appid)' exists", field: "appid")
         }
-        return .created(.init(body: .json(AppView(app))))
+        return .created(.init(body: .json(AppView(app: app))))
     }
 
     func listApps(_ input: Operations.ListApps.Input) async throws -> Operations.ListApps.Output {
-        .ok(.init(body: .json(.init(apps: try await services.apps.list().map { AppView($0) }))))
+        .ok(.init(body: .json(ResourceList(try await services.apps.list().map { AppView(app: $0) }))))
     }
 
     /// Links an app to a playbook: 201 when new, 200 when the link existed.
@@ -61,7 +61,7 @@ extension GatewayAPI {
         let app = try await get(input.path.id, from: services.apps, name: "app")
         let playbooks = try await services.apps.playbooks(of: app.id)
         let inventories = try await services.apps.inventories(of: app.id, env: nil)
-        return .ok(.init(body: .json(AppView(app, playbooks: playbooks, inventories: inventories))))
+        return .ok(.init(body: .json(AppView(app: app, playbooks: playbooks, inventories: inventories))))
     }
 
     func deleteApp(_ input: Operations.DeleteApp.Input) async throws -> Operations.DeleteApp.Output {

@@ -27,15 +27,15 @@ extension GatewayAPI {
         guard let credential = try await services.credentials.create(fields) else {
             throw APIError(.conflict, code: "already_exists", message: "a credential named '\(name)' exists", field: "name")
         }
-        return .created(.init(body: .json(CredentialView(credential))))
+        return .created(.init(body: .json(CredentialView(credential: credential))))
     }
 
     func listCredentials(_ input: Operations.ListCredentials.Input) async throws -> Operations.ListCredentials.Output {
-        .ok(.init(body: .json(.init(credentials: try await services.credentials.list().map(CredentialView.init)))))
+        .ok(.init(body: .json(ResourceList(try await services.credentials.list().map { CredentialView(credential: $0) }))))
     }
 
     func getCredential(_ input: Operations.GetCredential.Input) async throws -> Operations.GetCredential.Output {
-        .ok(.init(body: .json(CredentialView(try await get(input.path.id, from: services.credentials, name: "credential")))))
+        .ok(.init(body: .json(CredentialView(credential: try await get(input.path.id, from: services.credentials, name: "credential")))))
     }
 
     func deleteCredential(_ input: Operations.DeleteCredential.Input) async throws -> Operations.DeleteCredential.Output {

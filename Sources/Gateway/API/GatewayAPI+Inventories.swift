@@ -12,25 +12,25 @@ extension GatewayAPI {
         let fields = try InventoryFields.new(
             name: body.name, env: body.env, version: body.version, hosts: body.hosts, vars: body.vars, checker: services.inventory
         )
-        return .created(.init(body: .json(InventoryView(try await services.inventories.create(fields)))))
+        return .created(.init(body: .json(InventoryView(record: try await services.inventories.create(fields)))))
     }
 
     /// Without the YAML texts; `env` filters.
     func listInventories(_ input: Operations.ListInventories.Input) async throws -> Operations.ListInventories.Output {
         let inventories = try await services.inventories.list(env: Self.unlessBlank(input.query.env, trimming: []))
-        return .ok(.init(body: .json(.init(inventories: inventories.map { InventoryView($0, includesText: false) }))))
+        return .ok(.init(body: .json(ResourceList(inventories.map { InventoryView(record: $0, includesText: false) }))))
     }
 
     /// The current version, or the one `version` names.
     func getInventory(_ input: Operations.GetInventory.Input) async throws -> Operations.GetInventory.Output {
         let inventory = try await get(input.path.id, from: services.inventories, name: "inventory")
         guard let version = Self.unlessBlank(input.query.version, trimming: []), version != inventory.version else {
-            return .ok(.init(body: .json(InventoryView(inventory))))
+            return .ok(.init(body: .json(InventoryView(record: inventory))))
         }
         guard let old = try await services.inventories.inventory(inventory, atVersion: version) else {
             throw APIError(.notFound, code: "not_found", message: "inventory \(inventory.id) has no version '\(version)'", field: "version")
         }
-        return .ok(.init(body: .json(InventoryView(old))))
+        return .ok(.init(body: .json(InventoryView(record: old))))
     }
 
     /// A new version: `version` and `hosts` are required, `vars` replaces the old vars, `name` and `env` may change.
@@ -48,7 +48,7 @@ extension GatewayAPI {
             name: Self.unlessBlank(body.name), env: Self.unlessBlank(body.env), version: version, hosts: hosts, vars: vars,
             hostCount: checked.hostCount
         )
-        return .ok(.init(body: .json(InventoryView(try await services.inventories.addVersion(id: id, fields)))))
+        return .ok(.init(body: .json(InventoryView(record: try await services.inventories.addVersion(id: id, fields)))))
     }
 
     func deleteInventory(_ input: Operations.DeleteInventory.Input) async throws -> Operations.DeleteInventory.Output {

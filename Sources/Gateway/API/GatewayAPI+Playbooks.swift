@@ -20,15 +20,15 @@ extension GatewayAPI {
         guard let playbook = try await services.playbooks.create(fields) else {
             throw APIError(.notFound, code: "not_found", message: "credential \(credentialID ?? 0) does not exist", field: "credential_id")
         }
-        return .created(.init(body: .json(PlaybookView(playbook))))
+        return .created(.init(body: .json(PlaybookView(playbook: playbook))))
     }
 
     func listPlaybooks(_ input: Operations.ListPlaybooks.Input) async throws -> Operations.ListPlaybooks.Output {
-        .ok(.init(body: .json(.init(playbooks: try await services.playbooks.list().map(PlaybookView.init)))))
+        .ok(.init(body: .json(ResourceList(try await services.playbooks.list().map { PlaybookView(playbook: $0) }))))
     }
 
     func getPlaybook(_ input: Operations.GetPlaybook.Input) async throws -> Operations.GetPlaybook.Output {
-        .ok(.init(body: .json(PlaybookView(try await get(input.path.id, from: services.playbooks, name: "playbook")))))
+        .ok(.init(body: .json(PlaybookView(playbook: try await get(input.path.id, from: services.playbooks, name: "playbook")))))
     }
 
     func deletePlaybook(_ input: Operations.DeletePlaybook.Input) async throws -> Operations.DeletePlaybook.Output {

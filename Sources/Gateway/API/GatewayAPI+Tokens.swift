@@ -14,12 +14,12 @@ extension GatewayAPI {
         let token = TokenHasher.generate()
         let created = try await services.tokens.create(name: name, digest: TokenHasher.hash(token))
         logger.info("api token created", metadata: ["token.id": "\(created.id)"])
-        return .created(.init(body: .json(TokenView(created: created, secret: token))))
+        return .created(.init(body: .json(TokenView(token: created, secret: token))))
     }
 
     func listTokens(_ input: Operations.ListTokens.Input) async throws -> Operations.ListTokens.Output {
         try requireAdmin()
-        return .ok(.init(body: .json(.init(tokens: try await services.tokens.list().map(TokenView.init)))))
+        return .ok(.init(body: .json(ResourceList(try await services.tokens.list().map { TokenView(token: $0) }))))
     }
 
     func revokeToken(_ input: Operations.RevokeToken.Input) async throws -> Operations.RevokeToken.Output {

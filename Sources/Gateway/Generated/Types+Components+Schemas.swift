@@ -598,6 +598,16 @@ extension Components {
         internal typealias LaunchedJob = Gateway.LaunchedJob
         /// - Remark: Generated from `#/components/schemas/Job`.
         internal typealias Job = JobView
+        /// - Remark: Generated from `#/components/schemas/TokenList`.
+        internal typealias TokenList = ResourceList<TokenView>
+        /// - Remark: Generated from `#/components/schemas/InventoryList`.
+        internal typealias InventoryList = ResourceList<InventoryView>
+        /// - Remark: Generated from `#/components/schemas/PlaybookList`.
+        internal typealias PlaybookList = ResourceList<PlaybookView>
+        /// - Remark: Generated from `#/components/schemas/AppList`.
+        internal typealias AppList = ResourceList<AppView>
+        /// - Remark: Generated from `#/components/schemas/CredentialList`.
+        internal typealias CredentialList = ResourceList<CredentialView>
         /// - Remark: Generated from `#/components/schemas/JobPage`.
         internal typealias JobPage = Gateway.JobPage
     }

@@ -37,28 +37,13 @@ internal enum Operations {
             internal struct Ok: Sendable, Hashable {
                 /// - Remark: Generated from `#/paths/api/v1/tokens/GET/responses/200/content`.
                 internal enum Body: Sendable, Hashable {
-                    /// - Remark: Generated from `#/paths/api/v1/tokens/GET/responses/200/content/json`.
-                    internal struct JsonPayload: Codable, Hashable, Sendable {
-                        /// - Remark: Generated from `#/paths/api/v1/tokens/GET/responses/200/content/json/tokens`.
-                        internal var tokens: [Components.Schemas.Token]?
-                        /// Creates a new `JsonPayload`.
-                        ///
-                        /// - Parameters:
-                        ///   - tokens:
-                        internal init(tokens: [Components.Schemas.Token]? = nil) {
-                            self.tokens = tokens
-                        }
-                        internal enum CodingKeys: String, CodingKey {
-                            case tokens
-                        }
-                    }
                     /// - Remark: Generated from `#/paths/api/v1/tokens/GET/responses/200/content/application\/json`.
-                    case json(Operations.ListTokens.Output.Ok.Body.JsonPayload)
+                    case json(Components.Schemas.TokenList)
                     /// The associated value of the enum case if `self` is `.json`.
                     ///
                     /// - Throws: An error if `self` is not `.json`.
                     /// - SeeAlso: `.json`.
-                    internal var json: Operations.ListTokens.Output.Ok.Body.JsonPayload {
+                    internal var json: Components.Schemas.TokenList {
                         get throws {
                             switch self {
                             case let .json(body):
@@ -622,28 +607,13 @@ internal enum Operations {
             internal struct Ok: Sendable, Hashable {
                 /// - Remark: Generated from `#/paths/api/v1/inventory/GET/responses/200/content`.
                 internal enum Body: Sendable, Hashable {
-                    /// - Remark: Generated from `#/paths/api/v1/inventory/GET/responses/200/content/json`.
-                    internal struct JsonPayload: Codable, Hashable, Sendable {
-                        /// - Remark: Generated from `#/paths/api/v1/inventory/GET/responses/200/content/json/inventories`.
-                        internal var inventories: [Components.Schemas.Inventory]?
-                        /// Creates a new `JsonPayload`.
-                        ///
-                        /// - Parameters:
-                        ///   - inventories:
-                        internal init(inventories: [Components.Schemas.Inventory]? = nil) {
-                            self.inventories = inventories
-                        }
-                        internal enum CodingKeys: String, CodingKey {
-                            case inventories
-                        }
-                    }
                     /// - Remark: Generated from `#/paths/api/v1/inventory/GET/responses/200/content/application\/json`.
-                    case json(Operations.ListInventories.Output.Ok.Body.JsonPayload)
+                    case json(Components.Schemas.InventoryList)
                     /// The associated value of the enum case if `self` is `.json`.
                     ///
                     /// - Throws: An error if `self` is not `.json`.
                     /// - SeeAlso: `.json`.
-                    internal var json: Operations.ListInventories.Output.Ok.Body.JsonPayload {
+                    internal var json: Components.Schemas.InventoryList {
                         get throws {
                             switch self {
                             case let .json(body):
@@ -1813,28 +1783,13 @@ internal enum Operations {
             internal struct Ok: Sendable, Hashable {
                 /// - Remark: Generated from `#/paths/api/v1/playbook/GET/responses/200/content`.
                 internal enum Body: Sendable, Hashable {
-                    /// - Remark: Generated from `#/paths/api/v1/playbook/GET/responses/200/content/json`.
-                    internal struct JsonPayload: Codable, Hashable, Sendable {
-                        /// - Remark: Generated from `#/paths/api/v1/playbook/GET/responses/200/content/json/playbooks`.
-                        internal var playbooks: [Components.Schemas.Playbook]?
-                        /// Creates a new `JsonPayload`.
-                        ///
-                        /// - Parameters:
-                        ///   - playbooks:
-                        internal init(playbooks: [Components.Schemas.Playbook]? = nil) {
-                            self.playbooks = playbooks
-                        }
-                        internal enum CodingKeys: String, CodingKey {
-                            case playbooks
-                        }
-                    }
                     /// - Remark: Generated from `#/paths/api/v1/playbook/GET/responses/200/content/application\/json`.
-                    case json(Operations.ListPlaybooks.Output.Ok.Body.JsonPayload)
+                    case json(Components.Schemas.PlaybookList)
                     /// The associated value of the enum case if `self` is `.json`.
                     ///
                     /// - Throws: An error if `self` is not `.json`.
                     /// - SeeAlso: `.json`.
-                    internal var json: Operations.ListPlaybooks.Output.Ok.Body.JsonPayload {
+                    internal var json: Components.Schemas.PlaybookList {
                         get throws {
                             switch self {
                             case let .json(body):
@@ -2533,28 +2488,13 @@ internal enum Operations {
             internal struct Ok: Sendable, Hashable {
                 /// - Remark: Generated from `#/paths/api/v1/app/GET/responses/200/content`.
                 internal enum Body: Sendable, Hashable {
-                    /// - Remark: Generated from `#/paths/api/v1/app/GET/responses/200/content/json`.
-                    internal struct JsonPayload: Codable, Hashable, Sendable {
-                        /// - Remark: Generated from `#/paths/api/v1/app/GET/responses/200/content/json/apps`.
-                        internal var apps: [Components.Schemas.App]?
-                        /// Creates a new `JsonPayload`.
-                        ///
-                        /// - Parameters:
-                        ///   - apps:
-                        internal init(apps: [Components.Schemas.App]? = nil) {
-                            self.apps = apps
-                        }
-                        internal enum CodingKeys: String, CodingKey {
-                            case apps
-                        }
-                    }
                     /// - Remark: Generated from `#/paths/api/v1/app/GET/responses/200/content/application\/json`.
-                    case json(Operations.ListApps.Output.Ok.Body.JsonPayload)
+                    case json(Components.Schemas.AppList)
                     /// The associated value of the enum case if `self` is `.json`.
                     ///
                     /// - Throws: An error if `self` is not `.json`.
                     /// - SeeAlso: `.json`.
-                    internal var json: Operations.ListApps.Output.Ok.Body.JsonPayload {
+                    internal var json: Components.Schemas.AppList {
                         get throws {
                             switch self {
                             case let .json(body):
@@ -4125,28 +4065,13 @@ internal enum Operations {
             internal struct Ok: Sendable, Hashable {
                 /// - Remark: Generated from `#/paths/api/v1/credential/GET/responses/200/content`.
                 internal enum Body: Sendable, Hashable {
-                    /// - Remark: Generated from `#/paths/api/v1/credential/GET/responses/200/content/json`.
-                    internal struct JsonPayload: Codable, Hashable, Sendable {
-                        /// - Remark: Generated from `#/paths/api/v1/credential/GET/responses/200/content/json/credentials`.
-                        internal var credentials: [Components.Schemas.Credential]?
-                        /// Creates a new `JsonPayload`.
-                        ///
-                        /// - Parameters:
-                        ///   - credentials:
-                        internal init(credentials: [Components.Schemas.Credential]? = nil) {
-                            self.credentials = credentials
-                        }
-                        internal enum CodingKeys: String, CodingKey {
-                            case credentials
-                        }
-                    }
                     /// - Remark: Generated from `#/paths/api/v1/credential/GET/responses/200/content/application\/json`.
-                    case json(Operations.ListCredentials.Output.Ok.Body.JsonPayload)
+                    case json(Components.Schemas.CredentialList)
                     /// The associated value of the enum case if `self` is `.json`.
                     ///
                     /// - Throws: An error if `self` is not `.json`.
                     /// - SeeAlso: `.json`.
-                    internal var json: Operations.ListCredentials.Output.Ok.Body.JsonPayload {
+                    internal var json: Components.Schemas.CredentialList {
                         get throws {
                             switch self {
                             case let .json(body):

@@ -2,7 +2,7 @@ import Foundation
 import Shared
 
 /// An app: a name (`appid`) that links playbooks and inventories, deployed per env.
-struct App: Sendable, Equatable {
+struct App: Sendable, Hashable {
     var id: Int64
     var appid: String
     var createdAt: Date

@@ -2,7 +2,7 @@ import Foundation
 import Shared
 
 /// A credential's metadata; its secret is stored sealed and never shown.
-struct Credential: Sendable, Equatable {
+struct Credential: Sendable, Hashable {
     var id: Int64
     var name: String
     var hasSSHKey: Bool

@@ -2,7 +2,7 @@ import Foundation
 import Shared
 
 /// A stored inventory at its current version: `hosts` and `vars` as the YAML text they were sent as.
-struct InventoryRecord: Sendable, Equatable {
+struct InventoryRecord: Sendable, Hashable {
     var id: Int64
     var name: String
     var env: String

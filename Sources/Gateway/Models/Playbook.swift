@@ -2,7 +2,7 @@ import Foundation
 import Shared
 
 /// A playbook: a git repository, the playbook's path inside it, and optionally a ref and a credential.
-struct Playbook: Sendable, Equatable {
+struct Playbook: Sendable, Hashable {
     var id: Int64
     var name: String
     var gitRepo: String

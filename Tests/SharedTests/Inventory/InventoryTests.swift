@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import Shared
@@ -6,28 +7,7 @@ import Testing
 @Suite struct InventoryTests {
     /// The seed README's upload, `hosts: localhost` written as a plain string included.
     @Test func seedExampleIsAccepted() throws {
-        let hosts = """
-            all:
-              hosts:
-                localhost
-              children:
-                webservers:
-                  hosts:
-                    foo.example[3:5].com:
-                dbservers:
-                  hosts:
-                    one.example.com:
-                    two.example.com:
-            """
-        let vars = """
-            all:
-              allkey1: allval1
-              allkey2: allval2
-            webservers:
-              wskey1: wsval1
-              wskey2: wsval2
-            """
-        let inventory = try Inventory(hosts: hosts, vars: vars)
+        let inventory = try Inventory(hosts: SeedExample.hosts, vars: SeedExample.vars)
         #expect(
             inventory.hosts.map(\.name) == [
                 "localhost", "foo.example3.com", "foo.example4.com", "foo.example5.com", "one.example.com", "two.example.com",
