@@ -13,6 +13,8 @@ public struct GatewayCommand: AsyncParsableCommand {
 
     public func run() async throws {
         try await ProcessBootstrap.run(process: "pansible-gateway", configPath: config) { bootstrap in
+            // Checked before the broker client starts connecting (and logging).
+            _ = try GatewayKeys(bootstrap.configuration.gateway)
             let broker = try AMQPClient(configuration: bootstrap.configuration.amqp, connectionName: "pansible-gateway", logger: bootstrap.logger)
             let group = try buildGateway(
                 configuration: bootstrap.configuration, logger: bootstrap.logger, registry: bootstrap.registry, publisher: broker,

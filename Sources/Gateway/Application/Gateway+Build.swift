@@ -39,13 +39,9 @@ func buildApplication(
     onServerRunning: (@Sendable (Int) async -> Void)? = nil
 ) throws -> some ApplicationProtocol {
     let gateway = configuration.gateway
-    guard let adminToken = gateway.adminToken else {
-        throw ConfigurationError(key: "admin_token", message: "required by the gateway: set the bearer token with every right")
-    }
-    guard let secretKey = gateway.secretKey else {
-        throw ConfigurationError(key: "secret_key", message: "required by the gateway: base64 of 32 bytes (openssl rand -base64 32)")
-    }
-    let sealer = try CredentialSealer(base64Key: secretKey)
+    let keys = try GatewayKeys(gateway)
+    let adminToken = keys.adminToken
+    let sealer = keys.sealer
     let postgres = try PostgresClient(configuration: configuration.database, logger: logger)
     let signal = OutboxSignal()
     let services = GatewayServices.postgres(
@@ -99,4 +95,22 @@ func buildRouter(
         configuration: Configuration(dateTranscoder: APIDateTranscoder(), jsonEncodingOptions: [.sortedKeys, .withoutEscapingSlashes])
     )
     return router
+}
+
+/// The gateway's two required keys, checked before anything connects (a bad value stops the process with one
+/// line naming it, and nothing else on stderr).
+struct GatewayKeys {
+    let adminToken: String
+    let sealer: CredentialSealer
+
+    init(_ gateway: GatewayConfiguration) throws {
+        guard let adminToken = gateway.adminToken else {
+            throw ConfigurationError(key: "admin_token", message: "required by the gateway: set the bearer token with every right")
+        }
+        guard let secretKey = gateway.secretKey else {
+            throw ConfigurationError(key: "secret_key", message: "required by the gateway: base64 of 32 bytes (openssl rand -base64 32)")
+        }
+        self.adminToken = adminToken
+        self.sealer = try CredentialSealer(base64Key: secretKey)
+    }
 }
