@@ -3,7 +3,7 @@ import TestSupport
 import Testing
 
 /// A job over 100 local hosts in 4 shards, one host failing and one unreachable, through the whole stack,
-/// compared with plain `ansible-playbook` on the same inventory and playbook.
+/// compared with plain `ansible-playbook` on the same inventory and playbook; then its failed hosts relaunched.
 @Suite(.enabled(if: TestServices.available))
 struct FleetJobTests {
     static let playbook = """
@@ -136,5 +136,25 @@ struct FleetJobTests {
         } while cursor != nil
         let counted = expected.values.reduce(0) { $0 + $1.ok + $1.failed + $1.skipped + $1.unreachable + $1.ignored }
         #expect(runnerEvents == counted)
+
+        try await relaunchFailedHosts(of: uuid, job: job, stack)
+    }
+
+    /// The failed and the unreachable host, from two of the four shards, run again at the job's commit, and
+    /// nothing else.
+    private func relaunchFailedHosts(of uuid: String, job: [String: Any], _ stack: Stack) async throws {
+        let relaunch = try await stack.api("POST", "/api/v1/job/\(uuid)/relaunch", body: ["hosts": "failed"])
+        #expect(relaunch.status == 201, "\(relaunch.text)")
+        #expect(relaunch.object["relaunch_of"] as? String == uuid)
+        let again = try #require(relaunch.object["uuid"] as? String)
+        let rerun = try await stack.waitForJob(again)
+        #expect(rerun["status"] as? String == "failed")
+        #expect(rerun["host_count"] as? Int == 2)
+        #expect(rerun["relaunch_of"] as? String == uuid)
+        #expect(rerun["playbook_commit"] as? String == job["playbook_commit"] as? String)
+        let result = try await stack.api("GET", "/api/v1/job/result/\(again)").object
+        #expect(Set(result.keys) == ["node050", "node077"])
+        let stats = (result["node077"] as? [String: Any])?["stats"] as? [String: Any]
+        #expect(stats?["unreachable"] as? Bool == true)
     }
 }

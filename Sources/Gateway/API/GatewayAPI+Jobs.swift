@@ -55,6 +55,18 @@ extension GatewayAPI {
         return .accepted(.init(body: .json(JobView(job))))
     }
 
+    /// A new job at the same commit and inventory version with the same options, limited to the job's failed
+    /// hosts (the default) or all of them; see `JobRepository.relaunch`.
+    func relaunchJob(_ input: Operations.RelaunchJob.Input) async throws -> Operations.RelaunchJob.Output {
+        let uuid = try Self.uuid(input.path.uuid)
+        let body =
+            switch input.body {
+            case .json(let body): body
+            }
+        let hosts: RelaunchHosts = body.hosts == .all ? .all : .failed
+        return .created(.init(body: .json(try await services.jobs.relaunch(uuid: uuid, hosts: hosts))))
+    }
+
     /// The human-readable log: shard by shard in index order, the `stdout` of the events of each shard's
     /// current run, in `counter` order.
     func jobStdout(_ input: Operations.JobStdout.Input) async throws -> Operations.JobStdout.Output {

@@ -33,6 +33,7 @@ struct JobView: Encodable, Hashable, Sendable {
         case finishedAt = "finished_at"
         case updatedAt = "updated_at"
         case deadLetters = "dead_letters"
+        case relaunchOf = "relaunch_of"
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -57,6 +58,7 @@ struct JobView: Encodable, Hashable, Sendable {
         try container.encode(job.finishedAt, forKey: .finishedAt)
         try container.encode(job.updatedAt, forKey: .updatedAt)
         try container.encode(job.deadlineAt, forKey: .deadline)
+        try container.encode(job.relaunchOf.map { $0.uuidString.lowercased() }, forKey: .relaunchOf)
         guard let details else { return }
         try container.encode(
             JobDetails.timings(

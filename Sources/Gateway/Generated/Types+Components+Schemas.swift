@@ -11,7 +11,7 @@ extension Components {
         internal struct _Error: Codable, Hashable, Sendable {
             /// - Remark: Generated from `#/components/schemas/Error/error`.
             internal struct _ErrorPayload: Codable, Hashable, Sendable {
-                /// Stable code: invalid_json, missing_field, wrong_type, invalid_field, yaml_syntax, invalid_inventory, not_found, route_not_found, method_not_allowed, unauthorized, forbidden, body_too_large, already_exists, in_use, version_exists, env_mismatch, idempotency_key_reused, job_finished, no_inventory, ambiguous_inventory, no_playbook, invalid_parameter, invalid_header, invalid_value, invalid_request, not_acceptable, internal.
+                /// Stable code: invalid_json, missing_field, wrong_type, invalid_field, yaml_syntax, invalid_inventory, not_found, route_not_found, method_not_allowed, unauthorized, forbidden, body_too_large, already_exists, in_use, version_exists, env_mismatch, idempotency_key_reused, job_finished, job_not_finished, nothing_to_relaunch, reference_gone, no_inventory, ambiguous_inventory, no_playbook, invalid_parameter, invalid_header, invalid_value, invalid_request, not_acceptable, internal.
                 ///
                 /// - Remark: Generated from `#/components/schemas/Error/error/code`.
                 internal var code: Swift.String
@@ -26,7 +26,7 @@ extension Components {
                 /// Creates a new `_ErrorPayload`.
                 ///
                 /// - Parameters:
-                ///   - code: Stable code: invalid_json, missing_field, wrong_type, invalid_field, yaml_syntax, invalid_inventory, not_found, route_not_found, method_not_allowed, unauthorized, forbidden, body_too_large, already_exists, in_use, version_exists, env_mismatch, idempotency_key_reused, job_finished, no_inventory, ambiguous_inventory, no_playbook, invalid_parameter, invalid_header, invalid_value, invalid_request, not_acceptable, internal.
+                ///   - code: Stable code: invalid_json, missing_field, wrong_type, invalid_field, yaml_syntax, invalid_inventory, not_found, route_not_found, method_not_allowed, unauthorized, forbidden, body_too_large, already_exists, in_use, version_exists, env_mismatch, idempotency_key_reused, job_finished, job_not_finished, nothing_to_relaunch, reference_gone, no_inventory, ambiguous_inventory, no_playbook, invalid_parameter, invalid_header, invalid_value, invalid_request, not_acceptable, internal.
                 ///   - message:
                 ///   - field:
                 ///   - line:
@@ -583,6 +583,30 @@ extension Components {
             internal func encode(to encoder: any Swift.Encoder) throws {
                 try self.value1.encode(to: encoder)
                 try self.value2.encode(to: encoder)
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/JobRelaunch`.
+        internal struct JobRelaunch: Codable, Hashable, Sendable {
+            /// failed (the default): the hosts that failed, were unreachable or never reported; all: every host of the job.
+            ///
+            /// - Remark: Generated from `#/components/schemas/JobRelaunch/hosts`.
+            internal enum HostsPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case failed = "failed"
+                case all = "all"
+            }
+            /// failed (the default): the hosts that failed, were unreachable or never reported; all: every host of the job.
+            ///
+            /// - Remark: Generated from `#/components/schemas/JobRelaunch/hosts`.
+            internal var hosts: Components.Schemas.JobRelaunch.HostsPayload?
+            /// Creates a new `JobRelaunch`.
+            ///
+            /// - Parameters:
+            ///   - hosts: failed (the default): the hosts that failed, were unreachable or never reported; all: every host of the job.
+            internal init(hosts: Components.Schemas.JobRelaunch.HostsPayload? = nil) {
+                self.hosts = hosts
+            }
+            internal enum CodingKeys: String, CodingKey {
+                case hosts
             }
         }
         /// - Remark: Generated from `#/components/schemas/JobStatus`.

@@ -146,6 +146,13 @@ internal protocol APIProtocol: Sendable {
     /// - Remark: HTTP `POST /api/v1/job/{uuid}/cancel`.
     /// - Remark: Generated from `#/paths//api/v1/job/{uuid}/cancel/post(cancelJob)`.
     func cancelJob(_ input: Operations.CancelJob.Input) async throws -> Operations.CancelJob.Output
+    /// Launch a finished job again: the same commit, inventory version and options, limited to exactly its failed hosts (or all of them).
+    ///
+    /// "failed" are the hosts that failed, were unreachable, or never reported because their shard could not run (or was canceled before it ran), across every shard. A job that never split relaunches with its own limit. The new job records relaunch_of.
+    ///
+    /// - Remark: HTTP `POST /api/v1/job/{uuid}/relaunch`.
+    /// - Remark: Generated from `#/paths//api/v1/job/{uuid}/relaunch/post(relaunchJob)`.
+    func relaunchJob(_ input: Operations.RelaunchJob.Input) async throws -> Operations.RelaunchJob.Output
     /// The human-readable log, shard by shard.
     ///
     /// - Remark: HTTP `GET /api/v1/job/{uuid}/stdout`.
@@ -499,6 +506,23 @@ extension APIProtocol {
         try await cancelJob(Operations.CancelJob.Input(
             path: path,
             headers: headers
+        ))
+    }
+    /// Launch a finished job again: the same commit, inventory version and options, limited to exactly its failed hosts (or all of them).
+    ///
+    /// "failed" are the hosts that failed, were unreachable, or never reported because their shard could not run (or was canceled before it ran), across every shard. A job that never split relaunches with its own limit. The new job records relaunch_of.
+    ///
+    /// - Remark: HTTP `POST /api/v1/job/{uuid}/relaunch`.
+    /// - Remark: Generated from `#/paths//api/v1/job/{uuid}/relaunch/post(relaunchJob)`.
+    internal func relaunchJob(
+        path: Operations.RelaunchJob.Input.Path,
+        headers: Operations.RelaunchJob.Input.Headers = .init(),
+        body: Operations.RelaunchJob.Input.Body
+    ) async throws -> Operations.RelaunchJob.Output {
+        try await relaunchJob(Operations.RelaunchJob.Input(
+            path: path,
+            headers: headers,
+            body: body
         ))
     }
     /// The human-readable log, shard by shard.

@@ -24,6 +24,8 @@ struct Job: Sendable, Hashable {
     var finishedAt: Date?
     var updatedAt: Date
     var deadlineAt: Date?
+    /// The job this one relaunched.
+    var relaunchOf: UUID? = nil
 }
 
 /// The filters and page of `GET /api/v1/jobs`.

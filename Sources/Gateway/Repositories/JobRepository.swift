@@ -11,6 +11,10 @@ protocol JobRepository: Sendable {
     func details(uuid: UUID) async throws -> JobDetails?
     /// Newest first.
     func list(_ query: JobQuery) async throws -> [Job]
-    /// Cancels a job that is not final (see `JobController.cancel`): 404 without it, 409 `job_finished` once it ended.
+    /// Cancels a job that is not final (see `GatewayAPI.cancelJob`): 404 without it, 409 `job_finished` once it ended.
     func cancel(uuid: UUID) async throws -> Job
+    /// Launches a finished job again, at the same commit and inventory version with the same options, limited
+    /// to exactly its `hosts`: 404 without it, 409 `job_not_finished` while it runs, 409 `nothing_to_relaunch`
+    /// when no host qualifies.
+    func relaunch(uuid: UUID, hosts: RelaunchHosts) async throws -> LaunchedJob
 }

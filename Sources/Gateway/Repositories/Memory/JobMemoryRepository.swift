@@ -62,6 +62,19 @@ struct JobMemoryRepository: JobRepository {
         return (LaunchedJob(job), false)
     }
 
+    /// Jobs here never split, so which hosts they would have run is unknown: a relaunch keeps the job's `limit`.
+    func relaunch(uuid: UUID, hosts: RelaunchHosts) async throws -> LaunchedJob {
+        try store.update { tables in
+            guard let original = tables.jobs.values.first(where: { $0.uuid == uuid }) else {
+                throw APIError.notFound("job", id: uuid.uuidString.lowercased())
+            }
+            var (job, _) = try Self.launch(try JobLaunch.relaunching(original, hosts: nil), defaultDeadline: defaultDeadline, in: &tables)
+            tables.jobs[job.id]?.relaunchOf = uuid
+            job.relaunchOf = uuid
+            return job
+        }
+    }
+
     func details(uuid: UUID) async throws -> JobDetails? {
         store.read { tables in
             tables.jobs.values.first { $0.uuid == uuid }.map {

@@ -211,10 +211,10 @@ struct JobPostgresRepository: JobRepository {
             """
             WITH job AS (
                 INSERT INTO jobs (id, uuid, env, playbook_id, inventory_id, inventory_version, app_id, credential_id, options,
-                                  idempotency_key, created_at, updated_at, deadline_at)
+                                  idempotency_key, created_at, updated_at, deadline_at, relaunch_of)
                 VALUES (\(resolved.jobID), \(uuid), \(launch.env), \(launch.playbookID), \(launch.inventoryID),
                         \(resolved.inventory.version), \(launch.appID), \(resolved.credential?.id), \(options)::jsonb,
-                        \(launch.idempotencyKey), \(createdAt), \(createdAt), \(deadline))
+                        \(launch.idempotencyKey), \(createdAt), \(createdAt), \(deadline), \(launch.relaunch?.of))
                 ON CONFLICT (idempotency_key) DO NOTHING
                 RETURNING id
             )
@@ -234,7 +234,7 @@ struct JobPostgresRepository: JobRepository {
         }
         let job = LaunchedJob(
             id: resolved.jobID, uuid: uuid, env: launch.env, playbookID: launch.playbookID, inventoryID: launch.inventoryID,
-            status: JobStatus.pending.rawValue
+            status: JobStatus.pending.rawValue, relaunchOf: launch.relaunch?.of
         )
         return (job, false)
     }
@@ -280,9 +280,23 @@ struct JobPostgresRepository: JobRepository {
                 message: "inventory \(inventoryID) belongs to env '\(inventoryEnv)', not '\(launch.env)'", field: "env"
             )
         }
-        let playbookSpec = PlaybookSpec(id: playbook.id, name: playbook.name, gitRepo: playbook.gitRepo, entry: playbook.entry, ref: playbook.ref)
-        let inventorySpec = InventorySpec(
+        // A relaunch runs what its job ran: the commit that job's split pinned, and its inventory version.
+        let playbookSpec = PlaybookSpec(
+            id: playbook.id, name: playbook.name, gitRepo: playbook.gitRepo, entry: playbook.entry, ref: playbook.ref, commit: launch.relaunch?.commit
+        )
+        var inventorySpec = InventorySpec(
             id: inventory.id, name: inventory.name, env: inventory.env, version: inventory.version, hosts: inventory.hosts, vars: inventory.vars)
+        if let version = launch.relaunch?.inventoryVersion, version != inventory.version {
+            let old = try await connection.records(
+                "SELECT hosts, vars FROM inventory_versions WHERE inventory_id = \(inventory.id) AND version = \(version)", logger: logger
+            ) { row in try row.columns { c in (hosts: try c("hosts", as: String.self), vars: try c("vars", as: String?.self)) } }.last
+            guard let old else {
+                throw APIError.conflict("reference_gone", "inventory \(inventory.id) no longer has version '\(version)'")
+            }
+            inventorySpec.version = version
+            inventorySpec.hosts = old.hosts
+            inventorySpec.vars = old.vars
+        }
         var credential: SealedCredential?
         if let credentialID = launch.credentialID ?? playbook.credentialID {
             let credentialRows = try await connection.query(

@@ -81,7 +81,7 @@ extension APIToken {
 extension Job {
     static let columns = """
         id, uuid, env, playbook_id, inventory_id, inventory_version, app_id, credential_id, options::text, status, status_reason,
-        playbook_commit, shard_count, host_count, cancel_requested_at, created_at, started_at, finished_at, updated_at, deadline_at
+        playbook_commit, shard_count, host_count, cancel_requested_at, created_at, started_at, finished_at, updated_at, deadline_at, relaunch_of
         """
 
     init(row: PostgresRow) throws {
@@ -92,7 +92,8 @@ extension Job {
                 options: try c("options"), status: try c("status"), statusReason: try c("status_reason"),
                 playbookCommit: try c("playbook_commit"), shardCount: try c("shard_count"), hostCount: try c("host_count"),
                 cancelRequestedAt: try c("cancel_requested_at"), createdAt: try c("created_at"), startedAt: try c("started_at"),
-                finishedAt: try c("finished_at"), updatedAt: try c("updated_at"), deadlineAt: try c("deadline_at")
+                finishedAt: try c("finished_at"), updatedAt: try c("updated_at"), deadlineAt: try c("deadline_at"),
+                relaunchOf: try c("relaunch_of")
             )
         }
     }
