@@ -118,9 +118,21 @@ struct FleetJobTests {
             #expect((failures?.count ?? 0) == recap.failed, "\(host) failures")
         }
 
-        // The rebuilt log holds each host's recap line as Ansible printed it.
+        // The merged log reads like plain Ansible's: its play and task headers once each and in the same order,
+        // and one recap whose lines are Ansible's, byte for byte.
         let stdout = try await stack.api("GET", "/api/v1/job/\(uuid)/stdout").text
         #expect(RecapStats.parse(recapOf: stdout) == expected)
+        func headers(_ text: String) -> [Substring] {
+            text.split(separator: "\n").filter { $0.hasPrefix("PLAY [") || $0.hasPrefix("TASK [") || $0.hasPrefix("PLAY RECAP") }
+        }
+        func recapLines(_ text: String) -> [Substring] {
+            text.split(separator: "\n").filter { $0.contains(" : ok=") }
+        }
+        #expect(headers(stdout) == headers(plainOutput), "\(stdout)")
+        #expect(recapLines(stdout) == recapLines(plainOutput))
+        // One shard's own log, as its ansible-playbook printed it.
+        let first = try await stack.api("GET", "/api/v1/job/\(uuid)/stdout?shard=0").text
+        #expect(RecapStats.parse(recapOf: first).count == 25)
 
         // One runner result event per host and task that Ansible counted.
         var runnerEvents = 0

@@ -67,15 +67,13 @@ extension GatewayAPI {
         return .created(.init(body: .json(try await services.jobs.relaunch(uuid: uuid, hosts: hosts))))
     }
 
-    /// The human-readable log: shard by shard in index order, the `stdout` of the events of each shard's
-    /// current run, in `counter` order.
+    /// The merged log (`MergedLog`), or with `shard` that shard's own log as its `ansible-playbook` printed it.
     func jobStdout(_ input: Operations.JobStdout.Input) async throws -> Operations.JobStdout.Output {
         let uuid = try Self.uuid(input.path.uuid)
+        let shard = try Self.parameter(input.query.shard, name: "shard", range: 0...Int64(Int32.max)).map(Int.init)
         guard try await services.results.jobExists(uuid: uuid) else { throw APIError.notFound("job", id: uuid.uuidString.lowercased()) }
-        let lines = try await services.results.stdout(uuid: uuid)
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(lines.reduce(0) { $0 + $1.utf8.count })
-        for line in lines { bytes.append(contentsOf: line.utf8) }
-        return .ok(.init(body: .plainText(HTTPBody(bytes))))
+        let chunks = try await services.results.log(uuid: uuid, shard: shard)
+        let text = shard == nil ? MergedLog.render(chunks) : chunks.map(\.text).joined()
+        return .ok(.init(body: .plainText(HTTPBody(text))))
     }
 }

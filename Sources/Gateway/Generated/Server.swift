@@ -3674,7 +3674,7 @@ fileprivate extension UniversalServer where APIHandler: APIProtocol {
             }
         )
     }
-    /// The human-readable log, shard by shard.
+    /// The log as one ansible-playbook run over all the hosts would print it: each play and task header once, the host lines of every shard beneath it, one PLAY RECAP; with shard, that shard's own log.
     ///
     /// - Remark: HTTP `GET /api/v1/job/{uuid}/stdout`.
     /// - Remark: Generated from `#/paths//api/v1/job/{uuid}/stdout/get(jobStdout)`.
@@ -3697,9 +3697,17 @@ fileprivate extension UniversalServer where APIHandler: APIProtocol {
                     name: "uuid",
                     as: Swift.String.self
                 ))
+                let query: Operations.JobStdout.Input.Query = .init(shard: try converter.getOptionalQueryItemAsURI(
+                    in: request.soar_query,
+                    style: .form,
+                    explode: true,
+                    name: "shard",
+                    as: Swift.Int.self
+                ))
                 let headers: Operations.JobStdout.Input.Headers = .init(accept: try converter.extractAcceptHeaderIfPresent(in: request.headerFields))
                 return Operations.JobStdout.Input(
                     path: path,
+                    query: query,
                     headers: headers
                 )
             },

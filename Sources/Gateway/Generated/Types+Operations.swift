@@ -5811,7 +5811,7 @@ internal enum Operations {
             }
         }
     }
-    /// The human-readable log, shard by shard.
+    /// The log as one ansible-playbook run over all the hosts would print it: each play and task header once, the host lines of every shard beneath it, one PLAY RECAP; with shard, that shard's own log.
     ///
     /// - Remark: HTTP `GET /api/v1/job/{uuid}/stdout`.
     /// - Remark: Generated from `#/paths//api/v1/job/{uuid}/stdout/get(jobStdout)`.
@@ -5833,6 +5833,21 @@ internal enum Operations {
                 }
             }
             internal var path: Operations.JobStdout.Input.Path
+            /// - Remark: Generated from `#/paths/api/v1/job/{uuid}/stdout/GET/query`.
+            internal struct Query: Sendable, Hashable {
+                /// One shard's own log, as its ansible-playbook printed it.
+                ///
+                /// - Remark: Generated from `#/paths/api/v1/job/{uuid}/stdout/GET/query/shard`.
+                internal var shard: Swift.Int?
+                /// Creates a new `Query`.
+                ///
+                /// - Parameters:
+                ///   - shard: One shard's own log, as its ansible-playbook printed it.
+                internal init(shard: Swift.Int? = nil) {
+                    self.shard = shard
+                }
+            }
+            internal var query: Operations.JobStdout.Input.Query
             /// - Remark: Generated from `#/paths/api/v1/job/{uuid}/stdout/GET/header`.
             internal struct Headers: Sendable, Hashable {
                 internal var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.JobStdout.AcceptableContentType>]
@@ -5849,12 +5864,15 @@ internal enum Operations {
             ///
             /// - Parameters:
             ///   - path:
+            ///   - query:
             ///   - headers:
             internal init(
                 path: Operations.JobStdout.Input.Path,
+                query: Operations.JobStdout.Input.Query = .init(),
                 headers: Operations.JobStdout.Input.Headers = .init()
             ) {
                 self.path = path
+                self.query = query
                 self.headers = headers
             }
         }

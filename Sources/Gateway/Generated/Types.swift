@@ -153,7 +153,7 @@ internal protocol APIProtocol: Sendable {
     /// - Remark: HTTP `POST /api/v1/job/{uuid}/relaunch`.
     /// - Remark: Generated from `#/paths//api/v1/job/{uuid}/relaunch/post(relaunchJob)`.
     func relaunchJob(_ input: Operations.RelaunchJob.Input) async throws -> Operations.RelaunchJob.Output
-    /// The human-readable log, shard by shard.
+    /// The log as one ansible-playbook run over all the hosts would print it: each play and task header once, the host lines of every shard beneath it, one PLAY RECAP; with shard, that shard's own log.
     ///
     /// - Remark: HTTP `GET /api/v1/job/{uuid}/stdout`.
     /// - Remark: Generated from `#/paths//api/v1/job/{uuid}/stdout/get(jobStdout)`.
@@ -525,16 +525,18 @@ extension APIProtocol {
             body: body
         ))
     }
-    /// The human-readable log, shard by shard.
+    /// The log as one ansible-playbook run over all the hosts would print it: each play and task header once, the host lines of every shard beneath it, one PLAY RECAP; with shard, that shard's own log.
     ///
     /// - Remark: HTTP `GET /api/v1/job/{uuid}/stdout`.
     /// - Remark: Generated from `#/paths//api/v1/job/{uuid}/stdout/get(jobStdout)`.
     internal func jobStdout(
         path: Operations.JobStdout.Input.Path,
+        query: Operations.JobStdout.Input.Query = .init(),
         headers: Operations.JobStdout.Input.Headers = .init()
     ) async throws -> Operations.JobStdout.Output {
         try await jobStdout(Operations.JobStdout.Input(
             path: path,
+            query: query,
             headers: headers
         ))
     }

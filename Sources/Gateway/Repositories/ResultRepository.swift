@@ -7,6 +7,7 @@ protocol ResultRepository: Sendable {
     func result(uuid: UUID) async throws -> String
     /// Stored events in arrival order.
     func events(uuid: UUID, _ query: EventQuery) async throws -> [StoredEvent]
-    /// The `stdout` of each shard's current run's events, shard by shard in index order, in `counter` order.
-    func stdout(uuid: UUID) async throws -> [String]
+    /// What Ansible printed for each event of each shard's current run (or of shard `shard` only), shard by shard
+    /// in index order, in `counter` order.
+    func log(uuid: UUID, shard: Int?) async throws -> [LogChunk]
 }

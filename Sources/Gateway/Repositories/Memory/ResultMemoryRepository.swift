@@ -12,5 +12,5 @@ struct ResultMemoryRepository: ResultRepository {
 
     func events(uuid: UUID, _ query: EventQuery) async throws -> [StoredEvent] { [] }
 
-    func stdout(uuid: UUID) async throws -> [String] { [] }
+    func log(uuid: UUID, shard: Int?) async throws -> [LogChunk] { [] }
 }

@@ -60,15 +60,19 @@ struct ResultPostgresRepository: ResultRepository {
         ) { row in try row.columns { c in StoredEvent(seq: try c("seq"), payload: try c("payload")) } }
     }
 
-    func stdout(uuid: UUID) async throws -> [String] {
+    func log(uuid: UUID, shard: Int?) async throws -> [LogChunk] {
         try await client.records(
             """
-            SELECT e.payload ->> 'stdout' AS stdout FROM shards s
+            SELECT s.shard_index, e.type, e.payload ->> 'stdout' AS stdout FROM shards s
             JOIN events e ON e.job_uuid = s.job_uuid AND e.run_id = s.current_run_id
-            WHERE s.job_uuid = \(uuid) AND e.payload ? 'stdout'
+            WHERE s.job_uuid = \(uuid) AND (\(shard)::int4 IS NULL OR s.shard_index = \(shard)) AND e.payload ? 'stdout'
             ORDER BY s.shard_index, e.counter, e.seq
             """,
             logger: logger
-        ) { row in try row.columns { c in try c("stdout", as: String?.self) } }.compactMap { $0 }
+        ) { row in
+            try row.columns { c in
+                LogChunk(shard: try c("shard_index"), type: try c("type"), text: try c("stdout", as: String?.self) ?? "")
+            }
+        }
     }
 }
