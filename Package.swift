@@ -14,6 +14,8 @@ let package = Package(
         .executable(name: "pansible-splitter", targets: ["pansible-splitter"]),
         .executable(name: "pansible-worker", targets: ["pansible-worker"]),
         .executable(name: "pansible-collector", targets: ["pansible-collector"]),
+        // The operator's command line.
+        .executable(name: "pansible", targets: ["pansible"]),
         // Benchmarks (scripts/bench/), never installed.
         .executable(name: "pansible-bench-amqp", targets: ["AMQPBench"]),
         .executable(name: "pansible-bench-shard", targets: ["ShardBench"]),
@@ -109,6 +111,16 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "CLI",
+            dependencies: [
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(name: "pansible", dependencies: ["CLI"], swiftSettings: swiftSettings),
         // Each process's executable: only its entry point (Sources/pansible-*/).
         .executableTarget(name: "pansible-gateway", dependencies: ["Gateway"], swiftSettings: swiftSettings),
         .executableTarget(name: "pansible-splitter", dependencies: ["Splitter"], swiftSettings: swiftSettings),

@@ -168,5 +168,26 @@ struct FleetJobTests {
         #expect(Set(result.keys) == ["node050", "node077"])
         let stats = (result["node077"] as? [String: Any])?["stats"] as? [String: Any]
         #expect(stats?["unreachable"] as? Bool == true)
+
+        // The command line: following a clean job exits 0, a relaunch of the failed hosts exits 2; both end with
+        // the merged recap.
+        let playbookID = try #require(job["playbook_id"] as? Int)
+        let inventoryID = try #require(job["inventory_id"] as? Int)
+        let clean = try await LocalCommand.pansible(
+            [
+                "job", "run", "--playbook", "\(playbookID)", "--inventory", "\(inventoryID)", "--env", "test", "--limit", "node001,node002",
+                "--follow",
+            ],
+            stack: stack)
+        #expect(clean.status == 0, "\(clean.output)")
+        #expect(clean.output.contains("PLAY RECAP"), "\(clean.output)")
+        #expect(RecapStats.parse(recapOf: clean.output).keys.sorted() == ["node001", "node002"], "\(clean.output)")
+        let failed = try await LocalCommand.pansible(["job", "relaunch", uuid, "--follow"], stack: stack)
+        #expect(failed.status == 2, "\(failed.output)")
+        #expect(RecapStats.parse(recapOf: failed.output).keys.sorted() == ["node050", "node077"], "\(failed.output)")
+        #expect(failed.output.contains("FAILED node050"), "\(failed.output)")
+        let missing = try await LocalCommand.pansible(["job", "show", UUID().uuidString], stack: stack)
+        #expect(missing.status == 1)
+        #expect(missing.output.contains("404 not_found"), "\(missing.output)")
     }
 }

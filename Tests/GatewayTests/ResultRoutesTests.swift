@@ -135,13 +135,26 @@ struct ResultRoutesTests {
         }
     }
 
-    @Test func stdoutIsRebuiltShardByShardFromCurrentRuns() async throws {
+    @Test func stdoutMergesTheShardsCurrentRuns() async throws {
         try await GatewayTestApp.withApp { client, postgres in
             let job = try await Self.store(client: client, postgres: postgres)
-            let response = try await client.api("/api/v1/job/\(job.uuid.uuidString.lowercased())/stdout", method: .get)
+            // Shard 1 printed the same task header before its host line.
+            let payload = #"{"stdout": "TASK [x]\n"}"#
+            try await postgres.query(
+                """
+                INSERT INTO events (job_uuid, event_id, type, shard_index, run_id, attempt, counter, host, failed, created_at, payload)
+                SELECT job_uuid, 'd0', 'playbook_on_task_start', 1, current_run_id, 1, 0, NULL, false, now(), \(payload)::jsonb
+                FROM shards WHERE job_uuid = \(job.uuid) AND shard_index = 1
+                """
+            )
+            let base = "/api/v1/job/\(job.uuid.uuidString.lowercased())/stdout"
+            let response = try await client.api(base, method: .get)
             #expect(response.status == .ok)
             #expect(response.headers[.contentType]?.hasPrefix("text/plain") == true)
+            // The header once, the host lines of both shards' current runs beneath it.
             #expect(response.text == "TASK [x]\nfatal: [a]\nok: [b]\nok: [c]\n")
+            #expect(try await client.api(base + "?shard=1", method: .get).text == "TASK [x]\nok: [c]\n")
+            #expect(try await client.api(base + "?shard=0", method: .get).text == "TASK [x]\nfatal: [a]\nok: [b]\n")
         }
     }
 }
