@@ -8,8 +8,8 @@ import Foundation
 struct APIClient: Sendable {
     let gateway: URL
     let token: String
-    /// The collector's WebSocket base (`ws://host:5858`).
-    let progress: URL
+    /// The collector's WebSocket base (`ws://host:5858`) given by the user; nil: as the gateway shows it.
+    let progress: URL?
 
     struct Response {
         var status: Int

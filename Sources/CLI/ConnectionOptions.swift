@@ -23,21 +23,15 @@ struct ConnectionOptions: ParsableArguments {
         guard let token = token ?? Self.environment["PANSIBLE_TOKEN"], !token.isEmpty else {
             throw CLIError.usage("no token: set PANSIBLE_TOKEN or pass --token")
         }
-        return APIClient(gateway: gateway, token: token, progress: try progressURL(gateway: gateway))
+        return APIClient(gateway: gateway, token: token, progress: try progressURL())
     }
 
-    /// `PANSIBLE_WS_URL`, else the gateway's host on the collector's default port.
-    private func progressURL(gateway: URL) throws -> URL {
-        if let text = wsURL ?? Self.environment["PANSIBLE_WS_URL"] {
-            guard let url = URL(string: text), url.scheme == "ws" || url.scheme == "wss" else {
-                throw CLIError.usage("the progress URL '\(text)' is not a ws(s) URL")
-            }
-            return url
+    /// `--ws-url` or `PANSIBLE_WS_URL`; nil: ask the gateway.
+    private func progressURL() throws -> URL? {
+        guard let text = wsURL ?? Self.environment["PANSIBLE_WS_URL"], !text.isEmpty else { return nil }
+        guard let url = URL(string: text), url.scheme == "ws" || url.scheme == "wss" else {
+            throw CLIError.usage("the progress URL '\(text)' is not a ws(s) URL")
         }
-        var components = URLComponents()
-        components.scheme = gateway.scheme == "https" ? "wss" : "ws"
-        components.host = gateway.host
-        components.port = 5858
-        return components.url!
+        return url
     }
 }

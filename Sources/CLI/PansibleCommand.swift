@@ -11,7 +11,8 @@ public struct PansibleCommand: AsyncParsableCommand {
         abstract: "Run Ansible playbooks over many hosts through a Pansible gateway.",
         discussion: """
             Connection: PANSIBLE_URL (the gateway, default http://127.0.0.1:5757) and PANSIBLE_TOKEN, or --url and \
-            --token; live progress from PANSIBLE_WS_URL, else from the gateway's host on the collector's port 5858.
+            --token. Live progress: from PANSIBLE_WS_URL (or --ws-url) when set, else at the address the gateway shows \
+            for the job (progress_url), else on the gateway's host at the collector's port 5858.
             """,
         subcommands: [JobCommand.self, InventoryCommand.self, PlaybookCommand.self]
     )

@@ -30,14 +30,14 @@ struct ProgressFollower {
 
     func follow(_ uuid: String) async throws -> Ending {
         let state = State()
+        let url = try await progressURL(uuid)
         var attempts = 0
         while state.ending == nil {
             attempts += 1
-            let url = progressURL(uuid)
             do {
                 try await subscribe(url: url, state: state)
             } catch {
-                if attempts >= 5 { throw CLIError.connection("live progress at \(url) failed: \(error)") }
+                if attempts >= 5 { throw CLIError.connection("live progress at \(Self.withoutToken(url)) failed: \(error)") }
             }
             if state.ending == nil {
                 // The collector closed the stream (it restarted, or this client lagged): it replays from the start.
@@ -48,11 +48,30 @@ struct ProgressFollower {
         return state.ending!
     }
 
-    private func progressURL(_ uuid: String) -> String {
-        var components = URLComponents(url: client.progress, resolvingAgainstBaseURL: false)!
-        components.path = "/api/v1/job/progress/\(uuid)"
+    /// The job's progress address: under `--ws-url` / `PANSIBLE_WS_URL` when given, else the one the gateway
+    /// shows (`progress_url`), else the gateway's host on the collector's default port 5858; with the token.
+    private func progressURL(_ uuid: String) async throws -> String {
+        var components: URLComponents
+        if let base = client.progress {
+            components = URLComponents(url: base, resolvingAgainstBaseURL: false)!
+            components.path = "/api/v1/job/progress/\(uuid)"
+        } else if let shown = try await client.object("GET", "/api/v1/job/\(uuid)")["progress_url"] as? String,
+            let url = URLComponents(string: shown)
+        {
+            components = url
+        } else {
+            components = URLComponents()
+            components.scheme = client.gateway.scheme == "https" ? "wss" : "ws"
+            components.host = client.gateway.host
+            components.port = 5858
+            components.path = "/api/v1/job/progress/\(uuid)"
+        }
         components.queryItems = [URLQueryItem(name: "token", value: client.token)]
         return components.url!.absoluteString
+    }
+
+    private static func withoutToken(_ url: String) -> String {
+        url.components(separatedBy: "?").first ?? url
     }
 
     private func subscribe(url: String, state: State) async throws {

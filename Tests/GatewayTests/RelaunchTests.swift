@@ -57,6 +57,8 @@ struct RelaunchTests {
                 #expect(shown["options", "limit"] == .string(expected))
                 #expect(shown["options", "forks"] == 7)
                 #expect(shown["inventory_version"] == "1")
+                // Live progress where the collector listens (ws_port, by default).
+                #expect(shown["progress_url"] == .string("ws://127.0.0.1:5858/api/v1/job/progress/\(newUUID)"))
 
                 let message = try #require(await publisher.waitForCount(2 + index).last { $0.messageID == "job/\(newUUID)" })
                 let job = try MessageCoding.decode(JobMessage.self, from: message.body)

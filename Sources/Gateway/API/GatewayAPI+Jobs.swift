@@ -43,7 +43,8 @@ extension GatewayAPI {
     func getJob(_ input: Operations.GetJob.Input) async throws -> Operations.GetJob.Output {
         let uuid = try Self.uuid(input.path.uuid)
         guard let details = try await services.jobs.details(uuid: uuid) else { throw APIError.notFound("job", id: uuid.uuidString.lowercased()) }
-        return .ok(.init(body: .json(JobView(details))))
+        let progress = services.progressBase.map { "\($0)/api/v1/job/progress/\(uuid.uuidString.lowercased())" }
+        return .ok(.init(body: .json(JobView(details, progressURL: progress))))
     }
 
     /// Cancels a job in any state that is not final (202 with the job's state; 409 when it is already finished).

@@ -6,14 +6,17 @@ import Shared
 struct JobView: Encodable, Hashable, Sendable {
     var job: Job
     var details: JobDetails?
+    /// Where the job's live progress is (shown with the details).
+    var progressURL: String?
 
     init(_ job: Job) {
         self.job = job
     }
 
-    init(_ details: JobDetails) {
+    init(_ details: JobDetails, progressURL: String? = nil) {
         self.job = details.job
         self.details = details
+        self.progressURL = progressURL
     }
 
     enum CodingKeys: String, CodingKey {
@@ -34,6 +37,7 @@ struct JobView: Encodable, Hashable, Sendable {
         case updatedAt = "updated_at"
         case deadLetters = "dead_letters"
         case relaunchOf = "relaunch_of"
+        case progressURL = "progress_url"
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -71,6 +75,7 @@ struct JobView: Encodable, Hashable, Sendable {
         try container.encode(details.shards.map(Shard.init), forKey: .shards)
         // Messages and events of the job the collector kept as dead letters (see docs/collector.md).
         try container.encode(details.deadLetters, forKey: .deadLetters)
+        try container.encode(progressURL, forKey: .progressURL)
     }
 
     /// JSON text stored by PostgreSQL, as a value.

@@ -44,9 +44,10 @@ func buildApplication(
     let sealer = keys.sealer
     let postgres = try PostgresClient(configuration: configuration.database, logger: logger)
     let signal = OutboxSignal()
-    let services = GatewayServices.postgres(
+    var services = GatewayServices.postgres(
         client: postgres, signal: signal, defaultDeadline: gateway.jobDeadline, sealer: sealer, maxBodySize: gateway.maxBodySize, logger: logger
     )
+    services.progressBase = gateway.progressURL ?? configuration.collector.address.progressBase
     let startup = StartupGate()
     let relay = OutboxRelay(
         postgres: postgres, publisher: publisher, signal: signal, settings: relaySettings, startup: startup,
@@ -112,5 +113,14 @@ struct GatewayKeys {
         }
         self.adminToken = adminToken
         self.sealer = try CredentialSealer(base64Key: secretKey)
+    }
+}
+
+extension ListenAddress {
+    /// `ws://host:port` when the collector listens on a named host (not every interface, which names no host a
+    /// client can use).
+    var progressBase: String? {
+        guard !host.isEmpty, !["0.0.0.0", "::", "[::]", "*"].contains(host) else { return nil }
+        return "ws://\(host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host):\(port)"
     }
 }

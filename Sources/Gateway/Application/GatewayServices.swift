@@ -13,4 +13,6 @@ struct GatewayServices: Sendable {
     let sealer: CredentialSealer
     let inventory: InventoryChecker
     let maxBodySize: Int
+    /// The collector's WebSocket address as clients reach it (`progress_url`), for each job's progress address.
+    var progressBase: String? = nil
 }

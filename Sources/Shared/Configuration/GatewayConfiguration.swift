@@ -14,6 +14,9 @@ public struct GatewayConfiguration: Sendable {
     /// `job_deadline`: seconds from acceptance within which every job ends, unless it sets its own `deadline`;
     /// past it the collector ends the job `error`. Default 86400 (a day).
     public var jobDeadline: Int
+    /// `progress_url`: the collector's WebSocket address as clients reach it (`ws://pansible.example:5858`); the
+    /// gateway shows each job's live progress address from it. Default: from `ws_port` when that names a host.
+    public var progressURL: String?
 
     public init(source: ConfigurationSource) throws {
         self.address = try source.address("port", default: ListenAddress(host: "127.0.0.1", port: 5757))
@@ -21,5 +24,11 @@ public struct GatewayConfiguration: Sendable {
         self.secretKey = source.string("secret_key").flatMap { $0.isEmpty ? nil : $0 }
         self.maxBodySize = try source.byteSize("max_body_size", default: 10 << 20)
         self.jobDeadline = try source.int("job_deadline", default: 86_400, range: 60...2_592_000)
+        if let text = source.string("progress_url").flatMap({ $0.isEmpty ? nil : $0 }) {
+            guard let url = URL(string: text), url.scheme == "ws" || url.scheme == "wss", url.host != nil else {
+                throw ConfigurationError(key: "progress_url", message: "expected a ws:// or wss:// URL, got '\(text)'")
+            }
+            self.progressURL = text.hasSuffix("/") ? String(text.dropLast()) : text
+        }
     }
 }

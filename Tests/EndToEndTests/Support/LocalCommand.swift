@@ -17,10 +17,7 @@ enum LocalCommand {
         var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("PANSIBLE_") }
         environment["PANSIBLE_URL"] = stack.gatewayURL.absoluteString
         environment["PANSIBLE_TOKEN"] = stack.adminToken
-        var progress = URLComponents(url: stack.collectorURL, resolvingAgainstBaseURL: false)!
-        progress.scheme = "ws"
-        progress.path = ""
-        environment["PANSIBLE_WS_URL"] = progress.url!.absoluteString
+        // No PANSIBLE_WS_URL: the command finds live progress where the gateway shows it (from ws_port).
         let output = try await CommandRunner.run(
             ServiceProcess.binaryDirectory.appendingPathComponent("pansible").path, arguments, environment: environment,
             directory: stack.directory.path, timeout: .seconds(300)

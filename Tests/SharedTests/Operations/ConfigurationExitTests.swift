@@ -21,6 +21,9 @@ import Testing
                 binary: $0, environment: ["PANSIBLE_LOG_LEVEL": "loud"],
                 line: "\($0): configuration error: log_level (env PANSIBLE_LOG_LEVEL): expected trace, debug")
         } + [
+            Case(
+                binary: "pansible-gateway", environment: ["PANSIBLE_PROGRESS_URL": "http://collector:5858"],
+                line: "pansible-gateway: configuration error: progress_url (env PANSIBLE_PROGRESS_URL): expected a ws:// or wss:// URL"),
             // Found while building rather than reading: the gateway's required secret.
             Case(
                 binary: "pansible-gateway", environment: ["PANSIBLE_SECRET_KEY": "c2VjcmV0"],
