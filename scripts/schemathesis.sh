@@ -14,28 +14,9 @@ BIN=.build/$CONFIG/pansible-gateway
 [ -x "$BIN" ] || swift build -c "$CONFIG" --product pansible-gateway
 command -v st >/dev/null || pip install --quiet schemathesis
 
-DB=schemathesis_$$
-PSQL=(psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -qAt)
-"${PSQL[@]}" -c "CREATE DATABASE $DB"
-PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-TOKEN=schemathesis-admin-token
-LOG=$(mktemp)
-PANSIBLE_DATABASE_URL=postgres://postgres@127.0.0.1:$PG_PORT/$DB PANSIBLE_AMQP_URL=amqp://guest:guest@127.0.0.1:$AMQP_PORT/ \
-    PANSIBLE_ADMIN_TOKEN=$TOKEN PANSIBLE_SECRET_KEY=$(head -c 32 /dev/urandom | base64) PANSIBLE_PORT=127.0.0.1:$PORT \
-    PANSIBLE_LOG_LEVEL=warning "$BIN" >"$LOG" 2>&1 &
-GATEWAY=$!
-cleanup() {
-    kill "$GATEWAY" 2>/dev/null || true
-    wait "$GATEWAY" 2>/dev/null || true
-    "${PSQL[@]}" -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" || true
-    rm -f "$LOG"
-}
-trap cleanup EXIT
-URL=http://127.0.0.1:$PORT
-for _ in $(seq 1 150); do
-    curl -fs "$URL/readyz" >/dev/null 2>&1 && break
-    sleep 0.2
-done
+# shellcheck source=scripts/lib/gateway.sh
+. scripts/lib/gateway.sh
+start_gateway "$BIN"
 status=0
 st run "$URL/api/v1/openapi.json" --url "$URL" -H "Authorization: Bearer $TOKEN" --checks not_a_server_error,status_code_conformance,content_type_conformance \
     --max-examples "$EXAMPLES" --suppress-health-check all || status=$?

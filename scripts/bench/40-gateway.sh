@@ -16,29 +16,9 @@ HOSTS=${HOSTS:-10000}
 BIN=${BIN:-.build/$CONFIG/pansible-gateway}
 [ -x "$BIN" ] || swift build -c "$CONFIG" --product pansible-gateway
 
-DB=bench_gateway_$$
-PSQL=(psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -qAt)
-"${PSQL[@]}" -c "CREATE DATABASE $DB"
-PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-TOKEN=bench-admin-token
-LOG=$(mktemp)
-PANSIBLE_DATABASE_URL=postgres://postgres@127.0.0.1:$PG_PORT/$DB PANSIBLE_AMQP_URL=amqp://guest:guest@127.0.0.1:$AMQP_PORT/ \
-    PANSIBLE_ADMIN_TOKEN=$TOKEN PANSIBLE_SECRET_KEY=$(head -c 32 /dev/urandom | base64) PANSIBLE_PORT=127.0.0.1:$PORT \
-    PANSIBLE_DATABASE_POOL_SIZE=16 PANSIBLE_LOG_LEVEL=warning "$BIN" >"$LOG" 2>&1 &
-GATEWAY=$!
-cleanup() {
-    kill "$GATEWAY" 2>/dev/null || true
-    wait "$GATEWAY" 2>/dev/null || true
-    "${PSQL[@]}" -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" || true
-    rm -f "$LOG"
-}
-trap cleanup EXIT
-URL=http://127.0.0.1:$PORT
-for _ in $(seq 1 150); do
-    curl -fs "$URL/readyz" >/dev/null 2>&1 && break
-    sleep 0.2
-done
-curl -fs "$URL/readyz" >/dev/null || { echo "gateway did not become ready:"; cat "$LOG"; exit 1; }
+# shellcheck source=scripts/lib/gateway.sh
+. scripts/lib/gateway.sh
+start_gateway "$BIN" PANSIBLE_DATABASE_POOL_SIZE=16
 
 api() { curl -fsS -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' "$@"; }
 INVENTORY=$(api -d '{"name": "bench", "env": "bench", "version": "1", "hosts": "all:\n  hosts:\n    node[001:100]:\n"}' "$URL/api/v1/inventory" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')

@@ -77,9 +77,7 @@ extension GatewayAPI {
             switch input.body {
             case .json(let body): body
             }
-        let env = try Self.nonEmpty(body.value2.env, field: "env")
-        let credentialID = try Self.optionalInt(body.value1.credentialId, field: "credential_id", range: 1...Int64.max)
-        let options = try JobOptions(request: body.value1)
+        let (env, credentialID, options) = try JobLaunch.requested(env: body.value2.env, options: body.value1)
         let chosenInventory = try Self.optionalInt(body.value2.inventoryId, field: "inventory_id", range: 1...Int64.max)
         guard try await services.apps.get(id: id) != nil else { throw APIError.notFound("app", id: "\(id)") }
         let inventoryID = try await inventory(of: id, env: env, chosen: chosenInventory)

@@ -10,9 +10,7 @@ extension GatewayAPI {
             switch input.body {
             case .json(let body): body
             }
-        let env = try Self.nonEmpty(body.value2.env, field: "env")
-        let credentialID = try Self.optionalInt(body.value1.credentialId, field: "credential_id", range: 1...Int64.max)
-        let options = try JobOptions(request: body.value1)
+        let (env, credentialID, options) = try JobLaunch.requested(env: body.value2.env, options: body.value1)
         let launch = JobLaunch(
             env: env, playbookID: try Self.int(body.value2.playbookId, field: "playbook_id", range: 1...Int64.max),
             inventoryID: try Self.int(body.value2.inventoryId, field: "inventory_id", range: 1...Int64.max), credentialID: credentialID,

@@ -59,3 +59,14 @@ extension JobOptions {
             && name.unicodeScalars.allSatisfy { CharacterSet.alphanumerics.contains($0) && $0.isASCII || "-_.".unicodeScalars.contains($0) }
     }
 }
+
+extension JobLaunch {
+    /// `env`, `credential_id` and the job options of a launch or deploy request, checked.
+    static func requested(
+        env: String, options request: Components.Schemas.JobOptions
+    ) throws(APIError) -> (env: String, credentialID: Int64?, options: JobOptions) {
+        let env = try GatewayAPI.nonEmpty(env, field: "env")
+        let credentialID = try GatewayAPI.optionalInt(request.credentialId, field: "credential_id", range: 1...Int64.max)
+        return (env, credentialID, try JobOptions(request: request))
+    }
+}
