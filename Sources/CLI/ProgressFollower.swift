@@ -24,6 +24,8 @@ struct ProgressFollower {
         var totalHosts: Int?
         var stats: [String: [String: Any]] = [:]
         var task: String?
+        /// Hosts with a result for each task (by name, over every shard).
+        var taskHosts: [String: Set<String>] = [:]
         var reported: Set<String> = []
         var ending: Ending?
     }
@@ -113,8 +115,11 @@ struct ProgressFollower {
                 state.task = task
                 output.note("task: \(task)")
             }
+        case "runner_on_ok", "runner_on_skipped":
+            if let host = message["target"] as? String, let task = message["task"] as? String { state.taskHosts[task, default: []].insert(host) }
         case "runner_on_failed", "runner_on_unreachable":
             let host = message["target"] as? String ?? "?"
+            if let task = message["task"] as? String { state.taskHosts[task, default: []].insert(host) }
             let ignored = (message["result"] as? [String: Any])?["_ansible_ignore_errors"] as? Bool ?? false
             if !ignored, state.reported.insert(host).inserted {
                 let result = message["result"] as? [String: Any]
@@ -130,7 +135,8 @@ struct ProgressFollower {
         output.status(line(state))
     }
 
-    /// `[#####.....] 40/100 hosts  ok=38 changed=12 failed=1 unreachable=1  task=name`
+    /// `[#####.....] 40/100 hosts  ok=38 changed=12 failed=1 unreachable=1  task=name (57 hosts)`: the bar and
+    /// counts are the hosts whose shard has finished; the task's count, the hosts with a result for it so far.
     static func line(_ state: State) -> String {
         let done = state.stats.count
         let failed = state.stats.values.filter { ($0["failures"] as? Int ?? 0) > 0 }.count
@@ -145,6 +151,7 @@ struct ProgressFollower {
         } else {
             bar = "\(done) hosts done  "
         }
-        return bar + "ok=\(ok) changed=\(changed) failed=\(failed) unreachable=\(unreachable)" + (state.task.map { "  task=\($0)" } ?? "")
+        return bar + "ok=\(ok) changed=\(changed) failed=\(failed) unreachable=\(unreachable)"
+            + (state.task.map { "  task=\($0) (\(state.taskHosts[$0]?.count ?? 0) hosts)" } ?? "")
     }
 }
