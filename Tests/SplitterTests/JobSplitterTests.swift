@@ -138,6 +138,22 @@ import Testing
         #expect(split.shards.map(\.hosts) == [["web03", "web04", "web05"]])
     }
 
+    /// A relaunch's hosts are names, not patterns: `a,b` is the host of that name, not hosts a and b, and `x&y`
+    /// is not an intersection; the limit still applies.
+    @Test func exactHostsSelectThoseHostsOnly() throws {
+        let hosts = "all:\n  hosts:\n    'a,b':\n    a:\n    b:\n    'x&y':\n    web01:\n"
+        let splitter = JobSplitter(defaultShardSize: 50)
+        let split = try splitter.split(Self.job(hosts: hosts, vars: nil, options: JobOptions(hosts: ["a,b", "x&y", "gone"])), commit: "c").get()
+        #expect(split.shards.flatMap(\.hosts).sorted() == ["a,b", "x&y"])
+        let limited = try splitter.split(Self.job(hosts: hosts, vars: nil, options: JobOptions(limit: "a", hosts: ["a,b", "a"])), commit: "c").get()
+        #expect(limited.shards.flatMap(\.hosts) == ["a"])
+        guard case .failure(let none) = splitter.split(Self.job(hosts: hosts, vars: nil, options: JobOptions(hosts: ["gone"])), commit: "c") else {
+            Issue.record("split to no host")
+            return
+        }
+        #expect(none.code == .noHosts)
+    }
+
     @Test func badInventoryFailsWithWhere() throws {
         let result = JobSplitter(defaultShardSize: 50).split(Self.job(hosts: "all:\n  hosts:\n    5:\n"), commit: "c")
         guard case .failure(let failure) = result else {

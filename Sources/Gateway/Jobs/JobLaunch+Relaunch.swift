@@ -3,9 +3,9 @@ import Shared
 
 extension JobLaunch {
     /// The launch that relaunches `original`: its env, playbook, inventory (at the version it ran), credential,
-    /// app and options, at the commit its split pinned, limited to exactly `hosts` (in the order the job had
-    /// them). Without `hosts`, the job never split and which hosts it would have run is unknown: the relaunch
-    /// keeps the job's own `limit`.
+    /// app and options, at the commit its split pinned, limited to exactly `hosts` (the `hosts` option: names,
+    /// not patterns, so any host name means that host). Without `hosts`, the job never split and which hosts it
+    /// would have run is unknown: the relaunch keeps the job's own `limit`.
     static func relaunching(_ original: Job, hosts: [String]?) throws -> JobLaunch {
         let uuid = original.uuid.uuidString.lowercased()
         let status = JobStatus(rawValue: original.status) ?? .pending
@@ -20,7 +20,7 @@ extension JobLaunch {
             guard !hosts.isEmpty else {
                 throw APIError.conflict("nothing_to_relaunch", "job \(uuid) has no host to relaunch")
             }
-            options.limit = hosts.joined(separator: ",")
+            options.hosts = hosts
         }
         return JobLaunch(
             env: original.env, playbookID: playbookID, inventoryID: inventoryID, credentialID: original.credentialID, appID: original.appID,

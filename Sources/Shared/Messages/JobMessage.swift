@@ -97,6 +97,9 @@ public struct InventorySpec: Codable, Sendable, Equatable {
 public struct JobOptions: Codable, Sendable, Equatable {
     /// Ansible host pattern, applied by the splitter.
     public var limit: String?
+    /// Exact host names the job is limited to besides `limit` (a relaunch's failed hosts): names, never
+    /// patterns, so a host called `x&y` or `a,b` means that host.
+    public var hosts: [String]?
     /// Extra variables (`-e`), a JSON object.
     public var extraVars: JSONValue?
     public var tags: [String]?
@@ -125,9 +128,10 @@ public struct JobOptions: Codable, Sendable, Equatable {
     public init(
         limit: String? = nil, extraVars: JSONValue? = nil, tags: [String]? = nil, skipTags: [String]? = nil, check: Bool? = nil,
         diff: Bool? = nil, verbosity: Int? = nil, forks: Int? = nil, shardSize: Int? = nil, shards: Int? = nil, timeout: Int? = nil,
-        pool: String? = nil, mitogen: Bool? = nil, pipelining: Bool? = nil, deadline: Int? = nil
+        pool: String? = nil, mitogen: Bool? = nil, pipelining: Bool? = nil, deadline: Int? = nil, hosts: [String]? = nil
     ) {
         self.limit = limit
+        self.hosts = hosts
         self.extraVars = extraVars
         self.tags = tags
         self.skipTags = skipTags
@@ -145,7 +149,7 @@ public struct JobOptions: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case limit, tags, check, diff, verbosity, forks, shards, timeout, pool, mitogen, pipelining, deadline
+        case limit, hosts, tags, check, diff, verbosity, forks, shards, timeout, pool, mitogen, pipelining, deadline
         case extraVars = "extra_vars"
         case skipTags = "skip_tags"
         case shardSize = "shard_size"

@@ -53,8 +53,15 @@ package struct JobSplitter: Sendable {
         } else {
             selected = inventory.hostsOf(group: Inventory.allGroup)
         }
+        if let names = job.options.hosts {
+            let wanted = Set(names)
+            selected.removeAll { !wanted.contains(inventory.hosts[$0].name) }
+        }
         guard !selected.isEmpty else {
-            let message = job.options.limit.map { "no host of inventory \(job.inventory.name) matches the limit '\($0)'" }
+            let message =
+                job.options.hosts != nil
+                ? "no host of inventory \(job.inventory.name) is among the job's \(job.options.hosts?.count ?? 0) hosts"
+                : job.options.limit.map { "no host of inventory \(job.inventory.name) matches the limit '\($0)'" }
             return .failure(JobSplitFailure(.noHosts, message ?? "inventory \(job.inventory.name) has no hosts"))
         }
         selected.sort { PythonJSON.keyOrder(inventory.hosts[$0].name, inventory.hosts[$1].name) }
