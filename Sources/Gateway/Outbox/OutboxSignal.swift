@@ -4,7 +4,7 @@ import Foundation
 /// next poll. A signal sent while nobody waits is remembered (once).
 actor OutboxSignal {
     private var pending = false
-    private var waiters: [UUID: CheckedContinuation<Void, Never>] = [:]
+    private var waiters: [UUID: CheckedContinuation<Bool, Never>] = [:]
 
     init() {}
 
@@ -15,31 +15,32 @@ actor OutboxSignal {
         }
         let all = waiters
         waiters = [:]
-        for continuation in all.values { continuation.resume() }
+        for continuation in all.values { continuation.resume(returning: true) }
     }
 
-    /// Returns at the next signal (or at once if one is pending), after `timeout`, or on cancellation.
-    func wait(timeout: Duration) async {
+    /// Returns at the next signal (or at once if one is pending), after `timeout`, or on cancellation; true
+    /// when a signal woke it.
+    @discardableResult
+    func wait(timeout: Duration) async -> Bool {
         if pending {
             pending = false
-            return
+            return true
         }
         let id = UUID()
-        await withTaskCancellationHandler {
-            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
                 waiters[id] = continuation
                 Task { [weak self] in
                     try? await Task.sleep(for: timeout)
-                    await self?.resume(id)
+                    await self?.resume(id, signaled: false)
                 }
             }
         } onCancel: {
-            Task { [weak self] in await self?.resume(id) }
+            Task { [weak self] in await self?.resume(id, signaled: false) }
         }
-        if Task.isCancelled { return }
     }
 
-    private func resume(_ id: UUID) {
-        waiters.removeValue(forKey: id)?.resume()
+    private func resume(_ id: UUID, signaled: Bool) {
+        waiters.removeValue(forKey: id)?.resume(returning: signaled)
     }
 }
