@@ -40,13 +40,8 @@ extension GatewayAPI {
             switch input.body {
             case .json(let body): body
             }
-        let version = try Self.nonEmpty(body.version, field: "version")
-        let hosts = try Self.nonEmpty(body.hosts, field: "hosts")
-        let vars = Self.unlessBlank(body.vars, trimming: .whitespacesAndNewlines)
-        let checked = try services.inventory.check(hosts: hosts, vars: vars)
-        let fields = InventoryFields(
-            name: Self.unlessBlank(body.name), env: Self.unlessBlank(body.env), version: version, hosts: hosts, vars: vars,
-            hostCount: checked.hostCount
+        let fields = try InventoryFields.version(
+            name: body.name, env: body.env, version: body.version, hosts: body.hosts, vars: body.vars, checker: services.inventory
         )
         return .ok(.init(body: .json(InventoryView(record: try await services.inventories.addVersion(id: id, fields)))))
     }

@@ -29,6 +29,11 @@ struct GatewayAPI: APIProtocol {
         return Int64(value)
     }
 
+    /// A numeric id as written in a path: ids start at 1.
+    static func pathID(_ text: String) -> Int64? {
+        Int64(text).flatMap { $0 > 0 ? $0 : nil }
+    }
+
     /// A job's uuid from the path.
     static func uuid(_ text: String) throws(APIError) -> UUID {
         guard let uuid = UUID(uuidString: text) else { throw APIError.notFound("job", id: "'\(text)'") }
@@ -63,12 +68,7 @@ struct GatewayAPI: APIProtocol {
     /// A query parameter within `range`.
     static func parameter(_ value: Int?, name: String, range: ClosedRange<Int64>) throws(APIError) -> Int64? {
         guard let value else { return nil }
-        guard range.contains(Int64(value)) else {
-            throw APIError(
-                .badRequest, code: "invalid_parameter", message: "\(name) must be an integer between \(range.lowerBound) and \(range.upperBound)",
-                field: name
-            )
-        }
+        guard range.contains(Int64(value)) else { throw .parameterOutOfRange(name, range) }
         return Int64(value)
     }
 

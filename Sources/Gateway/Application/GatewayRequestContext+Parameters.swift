@@ -5,15 +5,13 @@ extension GatewayRequestContext {
     /// A numeric path parameter; anything else names nothing that exists (404).
     func id(_ name: String = "id", of what: String) throws(APIError) -> Int64 {
         let text = parameters.get(name) ?? ""
-        guard let id = Int64(text), id > 0 else { throw APIError.notFound(what, id: "'\(text)'") }
+        guard let id = GatewayAPI.pathID(text) else { throw APIError.notFound(what, id: "'\(text)'") }
         return id
     }
 
     /// A job uuid path parameter.
     func jobUUID(_ name: String = "uuid") throws(APIError) -> UUID {
-        let text = parameters.get(name) ?? ""
-        guard let uuid = UUID(uuidString: text) else { throw APIError.notFound("job", id: "'\(text)'") }
-        return uuid
+        try GatewayAPI.uuid(parameters.get(name) ?? "")
     }
 }
 
@@ -21,11 +19,7 @@ extension Request {
     /// A query parameter as an integer within `range`.
     func queryInt(_ name: String, default defaultValue: Int64? = nil, range: ClosedRange<Int64>) throws(APIError) -> Int64? {
         guard let text = uri.queryParameters.get(name), !text.isEmpty else { return defaultValue }
-        guard let value = Int64(text), range.contains(value) else {
-            throw APIError(
-                .badRequest, code: "invalid_parameter", message: "\(name) must be an integer between \(range.lowerBound) and \(range.upperBound)",
-                field: name)
-        }
+        guard let value = Int64(text), range.contains(value) else { throw .parameterOutOfRange(name, range) }
         return value
     }
 

@@ -32,10 +32,11 @@ extension APIError {
         return String(name.hasSuffix("s") ? name.dropLast() : name)
     }
 
+    /// The path parameters' rules, as the handlers apply them (`GatewayAPI.pathID`, `GatewayAPI.uuid`).
     private static func isValidPathParameter(name: String, value: String) -> Bool {
         switch name {
-        case "id": return Int64(value).map { $0 > 0 } ?? false
-        case "uuid": return UUID(uuidString: value) != nil
+        case "id": return GatewayAPI.pathID(value) != nil
+        case "uuid": return (try? GatewayAPI.uuid(value)) != nil
         default: return true
         }
     }

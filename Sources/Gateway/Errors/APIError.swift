@@ -56,6 +56,13 @@ extension APIError {
         APIError(.badRequest, code: "invalid_field", message: "\(field): \(message)", field: field)
     }
 
+    /// A query parameter outside `range` (or not an integer at all).
+    static func parameterOutOfRange(_ name: String, _ range: ClosedRange<Int64>) -> APIError {
+        APIError(
+            .badRequest, code: "invalid_parameter", message: "\(name) must be an integer between \(range.lowerBound) and \(range.upperBound)",
+            field: name)
+    }
+
     static func wrongType(_ field: String, expected: String) -> APIError {
         APIError(.badRequest, code: "wrong_type", message: "the field '\(field)' must be \(expected)", field: field)
     }
