@@ -11,11 +11,11 @@ import _ConnectionPoolModule
 /// Which failures the gateway answers 503 (the database is unreachable) rather than 500.
 struct DatabaseUnavailableTests {
     @Test func lostConnectionsAndAPoolThatGaveUpAreUnavailability() {
-        #expect(ErrorMiddleware.isDatabaseUnavailable(ConnectionLostError()))
-        #expect(ErrorMiddleware.isDatabaseUnavailable(ConnectionPoolError.connectionCreationCircuitBreakerTripped))
-        #expect(!ErrorMiddleware.isDatabaseUnavailable(ConnectionPoolError.requestCancelled))
-        #expect(!ErrorMiddleware.isDatabaseUnavailable(APIError.notFound("job", id: "x")))
-        #expect(!ErrorMiddleware.isDatabaseUnavailable(CancellationError()))
+        #expect(DatabaseUnavailability.isUnavailable(ConnectionLostError()))
+        #expect(DatabaseUnavailability.isUnavailable(ConnectionPoolError.connectionCreationCircuitBreakerTripped))
+        #expect(!DatabaseUnavailability.isUnavailable(ConnectionPoolError.requestCancelled))
+        #expect(!DatabaseUnavailability.isUnavailable(APIError.notFound("job", id: "x")))
+        #expect(!DatabaseUnavailability.isUnavailable(CancellationError()))
     }
 
     @Test(.enabled(if: TestServices.available))
@@ -39,7 +39,7 @@ struct DatabaseUnavailableTests {
                 #expect(started)
                 try await client.query("SELECT pg_terminate_backend(\(pid))", logger: logger)
                 let error = await #expect(throws: (any Error).self) { try await sleeping.value }
-                #expect(error.map(ErrorMiddleware.isDatabaseUnavailable) == true, "\(error.map { String(reflecting: $0) } ?? "")")
+                #expect(error.map(DatabaseUnavailability.isUnavailable) == true, "\(error.map { String(reflecting: $0) } ?? "")")
             }
         }
     }
@@ -51,7 +51,7 @@ struct DatabaseUnavailableTests {
             let error = await #expect(throws: PSQLError.self) {
                 try await client.query("SELECT * FROM no_such_table", logger: logger)
             }
-            #expect(error.map(ErrorMiddleware.isDatabaseUnavailable) == false)
+            #expect(error.map(DatabaseUnavailability.isUnavailable) == false)
         }
     }
 }

@@ -5,7 +5,6 @@ import NIOCore
 import OpenAPIRuntime
 import PostgresNIO
 import Shared
-import _ConnectionPoolModule
 
 /// Turns every failure into the API's JSON error body: unknown routes (404), known paths with another method
 /// (405), oversize bodies (413), the handlers' `APIError`s, the database being unreachable (503, with
@@ -42,7 +41,7 @@ struct ErrorMiddleware: RouterMiddleware {
             // A data exception: a value PostgreSQL cannot take, such as a NUL character in a text.
             return APIError(
                 .badRequest, code: "invalid_value", message: "a value cannot be stored: \(error.serverInfo?[.message] ?? "data exception")")
-        case let error where Self.isDatabaseUnavailable(error):
+        case let error where DatabaseUnavailability.isUnavailable(error):
             context.logger.warning("the database is unavailable", metadata: ["error": "\(error)", "http.path": "\(request.uri.path)"])
             return APIError(
                 .serviceUnavailable, code: "database_unavailable", message: "the database is unavailable; retry shortly", headers: [.retryAfter: "1"]
@@ -88,31 +87,6 @@ struct ErrorMiddleware: RouterMiddleware {
         default:
             let code = error.status.reasonPhrase.lowercased().replacingOccurrences(of: " ", with: "_")
             return APIError(error.status, code: code, message: error.body ?? error.status.reasonPhrase, headers: error.headers)
-        }
-    }
-
-    /// True for failures of reaching PostgreSQL rather than of the request: the connection failed or was lost,
-    /// the server is shutting down or starting (SQLSTATE class 08, 57P01–57P03), the pool gave up connecting.
-    static func isDatabaseUnavailable(_ error: any Error) -> Bool {
-        switch error {
-        case is ConnectionLostError:
-            return true
-        case let error as ConnectionPoolError:
-            return error == .connectionCreationCircuitBreakerTripped
-        case let error as PostgresTransactionError:
-            return [error.beginError, error.closureError, error.commitError].contains { $0.map(isDatabaseUnavailable) ?? false }
-        case let error as PSQLError:
-            switch error.code {
-            case .connectionError, .serverClosedConnection, .uncleanShutdown:
-                return true
-            case .server:
-                guard let state = error.serverInfo?[.sqlState] else { return false }
-                return state.hasPrefix("08") || ["57P01", "57P02", "57P03"].contains(state)
-            default:
-                return false
-            }
-        default:
-            return false
         }
     }
 }

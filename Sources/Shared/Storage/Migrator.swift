@@ -20,31 +20,19 @@ public struct Migrator: Sendable {
         self.logger = logger
     }
 
-    /// Applies the missing migrations; returns the versions applied by this call. A connection lost before the
-    /// transaction committed (nothing of it is kept) is tried again, at most `attempts` times in all.
+    /// Applies the missing migrations; returns the versions applied by this call. When PostgreSQL is out of reach
+    /// before the transaction committed (nothing of it is kept), it is tried again, at most `attempts` times in all.
     @discardableResult
     public func migrate(attempts: Int = 3) async throws -> [Int] {
         for attempt in 1... {
             do {
                 return try await migrateOnce()
-            } catch let error where attempt < attempts && Self.isConnectionLoss(error) {
+            } catch let error where attempt < attempts && DatabaseUnavailability.isUnavailable(error) {
                 logger.warning("migration connection lost; trying again", metadata: ["attempt": "\(attempt)", "error": "\(error)"])
                 try await Task.sleep(for: .seconds(attempt))
             }
         }
         preconditionFailure("unreachable: the last attempt returns or throws")
-    }
-
-    /// The connection failed or was closed, as opposed to a statement failing.
-    static func isConnectionLoss(_ error: any Error) -> Bool {
-        switch error {
-        case let error as PostgresTransactionError:
-            return [error.beginError, error.closureError, error.commitError].contains { $0.map(isConnectionLoss) ?? false }
-        case let error as PSQLError:
-            return [.serverClosedConnection, .connectionError, .uncleanShutdown].contains(error.code)
-        default:
-            return false
-        }
     }
 
     private func migrateOnce() async throws -> [Int] {
