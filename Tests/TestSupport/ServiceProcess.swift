@@ -82,4 +82,22 @@ extension TestServices {
         }
         return try await condition()
     }
+
+    /// Polls `measure` every 100 ms until it reaches `target`; gives up only once it has not changed for `stall`,
+    /// so a slow but moving count (a loaded machine) is waited for and a stuck one is not. Returns the last value.
+    public static func progress(
+        toward target: Int, stall: Duration = .seconds(60), _ measure: () async throws -> Int
+    ) async rethrows -> Int {
+        var last = try await measure()
+        var changed = ContinuousClock.now
+        while last < target, ContinuousClock.now - changed < stall {
+            try? await Task.sleep(for: .milliseconds(100))
+            let value = try await measure()
+            if value != last {
+                last = value
+                changed = ContinuousClock.now
+            }
+        }
+        return last
+    }
 }
