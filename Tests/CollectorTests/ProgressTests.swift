@@ -150,6 +150,36 @@ import Testing
     }
 }
 
+extension ProgressTests {
+    /// A token scoped to some environments watches their jobs only: another env's job is refused as if it did not
+    /// exist, whatever the token's role.
+    @Test func aSubscriberWatchesTheJobsOfItsTokensEnvsOnly() async throws {
+        try await CollectorHarness.withServices { amqpURL, databaseURL, box in
+            let (alpha, beta) = (UUID(), UUID())
+            try await TestDatabase.insertJob(alpha, env: "alpha", client: box.client)
+            try await TestDatabase.insertJob(beta, env: "beta", client: box.client)
+            try await box.client.query("UPDATE jobs SET status = 'successful' WHERE uuid IN (\(alpha), \(beta))", logger: TestDatabase.logger)
+            let token = "pst_viewer-\(UUID())"
+            let hash = ByteBuffer(bytes: [UInt8](Crypto.SHA256.hash(data: Array(token.utf8))))
+            try await box.client.query(
+                "INSERT INTO api_tokens (name, token_hash, role, envs) VALUES ('viewer-alpha', \(hash), 'viewer', '{alpha}')",
+                logger: TestDatabase.logger
+            )
+            let configuration = try CollectorHarness.configuration(amqpURL: amqpURL, databaseURL: databaseURL)
+            try await CollectorHarness.withCollector(configuration: configuration) { collector in
+                let watched = CollectorHarness.objects(try await CollectorHarness.subscribe(port: collector.port, job: alpha, token: token))
+                #expect(watched.last?["type"] as? String == "job_finished")
+                await #expect(throws: (any Error).self) {
+                    _ = try await CollectorHarness.subscribe(port: collector.port, job: beta, token: token)
+                }
+                // The admin token watches both.
+                let admin = CollectorHarness.objects(try await CollectorHarness.subscribe(port: collector.port, job: beta))
+                #expect(admin.last?["type"] as? String == "job_finished")
+            }
+        }
+    }
+}
+
 @Suite struct ProgressSubscriptionTests {
     @Test func aSubscriberPastItsBufferIsLagging() async {
         let subscription = ProgressSubscription(jobUUID: UUID(), buffer: 10)

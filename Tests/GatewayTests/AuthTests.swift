@@ -38,7 +38,7 @@ struct AuthTests {
             #expect(try await storage.tokenDigest(id) == TokenHasher.hash(token))
 
             #expect(try await client.api("/api/v1/inventory", method: .get, token: token).status == .ok)
-            // API tokens do not manage tokens.
+            // Tokens are operators by default, which do not manage tokens.
             #expect(try await client.api("/api/v1/tokens", method: .get, token: token).status == .forbidden)
 
             let list = try await client.api("/api/v1/tokens", method: .get)
@@ -86,10 +86,10 @@ struct AuthTests {
         let lookUps = LookUpCounter()
         let check = BearerTokenCheck(adminToken: "admin") { digest in
             await lookUps.increment()
-            return digest == known ? 7 : nil
+            return digest == known ? Principal(tokenID: 7, name: "live", role: .viewer, envs: ["alpha"]) : nil
         }
-        #expect(try await check.principal(for: "admin") == .admin)
-        #expect(try await check.principal(for: "pst_live") == .token(7))
+        #expect(try await check.principal(for: "admin") == .adminToken)
+        #expect(try await check.principal(for: "pst_live") == Principal(tokenID: 7, name: "live", role: .viewer, envs: ["alpha"]))
         #expect(try await check.principal(for: "pst_gone") == nil)
         #expect(try await check.principal(for: "live") == nil)
         #expect(try await check.principal(for: "") == nil)

@@ -1,6 +1,5 @@
 import Foundation
 import Logging
-import NIOCore
 import PostgresNIO
 import Shared
 
@@ -12,14 +11,13 @@ struct TokenAuthenticator: Sendable {
 
     init(adminToken: String?, client: PostgresClient, logger: Logger) {
         self.check = BearerTokenCheck(adminToken: adminToken) { digest in
-            let hash = ByteBuffer(bytes: digest)
-            return try await client.withWatchedConnection { connection in
-                let rows = try await connection.query(
-                    "SELECT id FROM api_tokens WHERE token_hash = \(hash) AND revoked_at IS NULL", logger: logger)
-                for try await id in rows.decode(Int64.self) { return id }
-                return nil
-            }
+            try await Principal.stored(digest: digest, noteUse: false, client: client, logger: logger)
         }
+    }
+
+    /// The token's principal, or nil when it is unknown or revoked.
+    func principal(_ token: String) async throws -> Principal? {
+        try await check.principal(for: token)
     }
 
     func isValid(_ token: String) async throws -> Bool {

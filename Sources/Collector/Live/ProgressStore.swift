@@ -84,6 +84,15 @@ struct ProgressStore: Sendable {
         }
     }
 
+    /// The job's environment; nil when there is no such job.
+    func env(jobUUID: UUID) async throws -> String? {
+        try await read { connection, logger in
+            let rows = try await connection.query("SELECT env FROM jobs WHERE uuid = \(jobUUID)", logger: logger)
+            for try await env in rows.decode(String.self) { return env }
+            return nil
+        }
+    }
+
     func recap(jobUUID: UUID) async throws -> [String: HostStats] {
         try await read { connection, logger in
             let rows = try await connection.query(

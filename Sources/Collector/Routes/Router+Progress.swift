@@ -11,7 +11,8 @@ extension Router where Context == BasicWebSocketRequestContext {
     /// then `job_finished`, after which the server closes the socket.
     ///
     /// The token comes from `Authorization: Bearer …` or, since browsers cannot set headers on WebSockets,
-    /// from the `token` query parameter. It is checked again every `tokenRecheck` while the session lasts:
+    /// from the `token` query parameter; any role may watch, but only a job in one of the token's environments
+    /// (any other answers 404, as an unknown job does). It is checked again every `tokenRecheck` while the session lasts:
     /// once revoked, the subscriber gets `{"type": "token_revoked"}` and the socket is closed with 1008
     /// (policy violation, reason "token revoked"). A subscriber that fell behind gets `lagging` and a close
     /// with 1013 (try again later, reason "lagging"). When the collector shuts down, every session ends at once
@@ -27,10 +28,11 @@ extension Router where Context == BasicWebSocketRequestContext {
             guard let token = Self.token(of: request) else {
                 throw HTTPError(.unauthorized, message: "a token is required: Authorization: Bearer TOKEN, or ?token=TOKEN")
             }
-            guard try await authenticator.isValid(token) else {
+            guard let principal = try await authenticator.principal(token) else {
                 throw HTTPError(.unauthorized, message: "the token is not valid")
             }
-            guard try await store.status(jobUUID: jobUUID) != nil else {
+            // A job outside the token's environments is answered as the gateway does: as if it did not exist.
+            guard let env = try await store.env(jobUUID: jobUUID), principal.covers(env: env) else {
                 throw HTTPError(.notFound, message: "no job \(jobUUID.uuidString.lowercased())")
             }
             return .upgrade([:])

@@ -6,7 +6,7 @@ struct CredentialView: ListedView {
     var credential: Credential
 
     enum CodingKeys: String, CodingKey {
-        case id, name, username
+        case id, name, username, envs
         case hasSSHKey = "has_ssh_key"
         case hasVaultPassword = "has_vault_password"
         case createdAt = "created_at"
@@ -19,6 +19,7 @@ struct CredentialView: ListedView {
         try container.encode(credential.hasSSHKey, forKey: .hasSSHKey)
         try container.encode(credential.hasVaultPassword, forKey: .hasVaultPassword)
         try container.encode(credential.username, forKey: .username)
+        try container.encode(credential.envs, forKey: .envs)
         try container.encode(credential.createdAt, forKey: .createdAt)
     }
 }

@@ -2,22 +2,26 @@ import Foundation
 import Shared
 
 /// `/api/v1/app`: deployments wrapped as a service. An app links playbooks and inventories; deploying it to an
-/// env launches one job per playbook against the app's inventory of that env.
+/// env launches one job per playbook against the app's inventory of that env. Reading needs a viewer, changing
+/// and deploying an operator; an app shows only the inventories in the token's scope.
 extension GatewayAPI {
     func createApp(_ input: Operations.CreateApp.Input) async throws -> Operations.CreateApp.Output {
         let body =
             switch input.body {
             case .json(let body): body
             }
+        try require(.operator)
         let appid = try Self.nonEmpty(body.appid, field: "appid")
         guard let app = try await services.apps.create(appid: appid) else {
             throw APIError(.conflict, code: "already_exists", message: "an app with appid '\(appid)' exists", field: "appid")
         }
+        audit(resourceID: "\(app.id)")
         return .created(.init(body: .json(AppView(app: app))))
     }
 
     func listApps(_ input: Operations.ListApps.Input) async throws -> Operations.ListApps.Output {
-        .ok(.init(body: .json(ResourceList(try await services.apps.list().map { AppView(app: $0) }))))
+        try require(.viewer)
+        return .ok(.init(body: .json(ResourceList(try await services.apps.list().map { AppView(app: $0) }))))
     }
 
     /// Links an app to a playbook: 201 when new, 200 when the link existed.
@@ -42,8 +46,14 @@ extension GatewayAPI {
 
     /// True when the link is new.
     private func link(app: Int, to target: AppLinkTarget, id: Int) async throws -> Bool {
+        try require(.operator)
         let appID = try Self.int(app, field: "app_id", range: 1...Int64.max)
         let targetID = try Self.int(id, field: target.field, range: 1...Int64.max)
+        audit(resourceID: "\(appID)")
+        // An inventory outside the token's scope is linked no more than one that does not exist.
+        if target == .inventory, let inventory = try await services.inventories.get(id: targetID), try !inScope(env: inventory.env) {
+            throw APIError(.notFound, code: "not_found", message: "\(target.name) \(targetID) does not exist", field: target.field)
+        }
         switch try await services.apps.link(app: appID, to: target, id: targetID) {
         case .appMissing:
             throw APIError(.notFound, code: "not_found", message: "app \(appID) does not exist", field: "app_id")
@@ -58,13 +68,15 @@ extension GatewayAPI {
 
     /// The app with its playbooks and inventories (without their YAML texts).
     func getApp(_ input: Operations.GetApp.Input) async throws -> Operations.GetApp.Output {
+        let principal = try require(.viewer)
         let app = try await get(input.path.id, from: services.apps, name: "app")
         let playbooks = try await services.apps.playbooks(of: app.id)
-        let inventories = try await services.apps.inventories(of: app.id, env: nil)
+        let inventories = try await services.apps.inventories(of: app.id, env: nil).filter { principal.covers(env: $0.env) }
         return .ok(.init(body: .json(AppView(app: app, playbooks: playbooks, inventories: inventories))))
     }
 
     func deleteApp(_ input: Operations.DeleteApp.Input) async throws -> Operations.DeleteApp.Output {
+        try require(.operator)
         try await delete(input.path.id, from: services.apps, name: "app")
         return .noContent(.init())
     }
@@ -72,12 +84,15 @@ extension GatewayAPI {
     /// `{env, inventory_id?, ...job options}`: one job per playbook of the app, against its inventory for `env`
     /// (`inventory_id` chooses when the app has several for that env). All jobs are accepted together or none.
     func deployApp(_ input: Operations.DeployApp.Input) async throws -> Operations.DeployApp.Output {
+        let principal = try require(.operator)
         let id = try Self.id(input.path.id, of: "app")
         let body =
             switch input.body {
             case .json(let body): body
             }
         let (env, credentialID, options) = try JobLaunch.requested(env: body.value2.env, options: body.value1)
+        audit(env: env)
+        try principal.requireScope(env: env, field: "env")
         let chosenInventory = try Self.optionalInt(body.value2.inventoryId, field: "inventory_id", range: 1...Int64.max)
         guard try await services.apps.get(id: id) != nil else { throw APIError.notFound("app", id: "\(id)") }
         let inventoryID = try await inventory(of: id, env: env, chosen: chosenInventory)

@@ -81,11 +81,17 @@ struct GatewayAPI: APIProtocol {
         return key
     }
 
-    /// Only the admin token manages API tokens.
-    func requireAdmin() throws(APIError) {
-        guard try context.principal == .admin else {
-            throw APIError(.forbidden, code: "forbidden", message: "only the admin token manages API tokens")
+    /// A list of environments (a token's or a credential's): nil for every one; otherwise at least one, none blank,
+    /// each once, in order.
+    static func envs(_ value: [String]?, field: String) throws(APIError) -> [String]? {
+        guard let value else { return nil }
+        guard !value.isEmpty else { throw .invalidField(field, "must name at least one env, or be omitted for every env") }
+        var seen: Set<String> = []
+        for (index, env) in value.enumerated() {
+            if env.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { throw .invalidField("\(field)[\(index)]", "must not be empty") }
+            seen.insert(env)
         }
+        return value.filter { seen.remove($0) != nil }
     }
 
     /// Deletes a stored resource: 404 for an unknown id, 409 `in_use` while a pending or running job uses it.

@@ -9,7 +9,7 @@ struct TokenView: ListedView {
     var secret: String?
 
     enum CodingKeys: String, CodingKey {
-        case id, name, token
+        case id, name, token, role, envs
         case createdAt = "created_at"
         case lastUsedAt = "last_used_at"
         case revokedAt = "revoked_at"
@@ -19,6 +19,8 @@ struct TokenView: ListedView {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(token.id, forKey: .id)
         try container.encode(token.name, forKey: .name)
+        try container.encode(token.role, forKey: .role)
+        try container.encode(token.envs, forKey: .envs)
         if let secret {
             try container.encode(secret, forKey: .token)
         } else {

@@ -78,6 +78,8 @@ func buildRouter(
     contract: APIContract
 ) throws -> Router<GatewayRequestContext> {
     let router = Router(context: GatewayRequestContext.self)
+    // Outermost, so that it records every state-changing call with the status its client gets.
+    router.add(middleware: AuditMiddleware(audit: services.audit, contract: contract))
     router.add(middleware: ErrorMiddleware(contract: contract))
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: BodyLimitMiddleware(limit: services.maxBodySize))

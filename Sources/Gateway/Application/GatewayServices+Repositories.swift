@@ -15,7 +15,7 @@ extension GatewayServices {
             credentials: CredentialPostgresRepository(client: client, logger: logger),
             tokens: TokenPostgresRepository(client: client, logger: logger),
             jobs: JobPostgresRepository(client: client, signal: signal, defaultDeadline: defaultDeadline, logger: logger),
-            results: ResultPostgresRepository(client: client, logger: logger),
+            results: ResultPostgresRepository(client: client, logger: logger), audit: AuditPostgresRepository(client: client, logger: logger),
             sealer: sealer, inventory: InventoryChecker(), maxBodySize: maxBodySize
         )
     }
@@ -26,6 +26,7 @@ extension GatewayServices {
             inventories: InventoryMemoryRepository(store: store), playbooks: PlaybookMemoryRepository(store: store),
             apps: AppMemoryRepository(store: store), credentials: CredentialMemoryRepository(store: store),
             tokens: TokenMemoryRepository(store: store), jobs: JobMemoryRepository(store: store), results: ResultMemoryRepository(store: store),
+            audit: AuditMemoryRepository(store: store),
             sealer: sealer, inventory: InventoryChecker(), maxBodySize: maxBodySize
         )
     }

@@ -10,6 +10,7 @@ struct GatewayServices: Sendable {
     let tokens: any TokenRepository
     let jobs: any JobRepository
     let results: any ResultRepository
+    let audit: any AuditRepository
     let sealer: CredentialSealer
     let inventory: InventoryChecker
     let maxBodySize: Int

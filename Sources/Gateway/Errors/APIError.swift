@@ -72,6 +72,11 @@ extension APIError {
         headers: [.wwwAuthenticate: "Bearer"]
     )
 
+    /// 403 `forbidden`: the token may not do this (its role, or an environment outside its scope).
+    static func forbidden(_ message: String, field: String? = nil) -> APIError {
+        APIError(.forbidden, code: "forbidden", message: message, field: field)
+    }
+
     static func conflict(_ code: String, _ message: String) -> APIError {
         APIError(.conflict, code: code, message: message)
     }

@@ -277,6 +277,10 @@ extension Components {
             internal var vaultPassword: Swift.String?
             /// - Remark: Generated from `#/components/schemas/CredentialCreate/username`.
             internal var username: Swift.String?
+            /// The environments whose jobs may use it; omitted or null for every one.
+            ///
+            /// - Remark: Generated from `#/components/schemas/CredentialCreate/envs`.
+            internal var envs: [Swift.String]?
             /// Creates a new `CredentialCreate`.
             ///
             /// - Parameters:
@@ -284,22 +288,26 @@ extension Components {
             ///   - sshPrivateKey:
             ///   - vaultPassword:
             ///   - username:
+            ///   - envs: The environments whose jobs may use it; omitted or null for every one.
             internal init(
                 name: Swift.String,
                 sshPrivateKey: Swift.String? = nil,
                 vaultPassword: Swift.String? = nil,
-                username: Swift.String? = nil
+                username: Swift.String? = nil,
+                envs: [Swift.String]? = nil
             ) {
                 self.name = name
                 self.sshPrivateKey = sshPrivateKey
                 self.vaultPassword = vaultPassword
                 self.username = username
+                self.envs = envs
             }
             internal enum CodingKeys: String, CodingKey {
                 case name
                 case sshPrivateKey = "ssh_private_key"
                 case vaultPassword = "vault_password"
                 case username
+                case envs
             }
         }
         /// - Remark: Generated from `#/components/schemas/Credential`.
@@ -308,16 +316,40 @@ extension Components {
         internal struct TokenCreate: Codable, Hashable, Sendable {
             /// - Remark: Generated from `#/components/schemas/TokenCreate/name`.
             internal var name: Swift.String
+            /// - Remark: Generated from `#/components/schemas/TokenCreate/role`.
+            internal var role: Components.Schemas.Role?
+            /// The environments the token may touch; omitted or null for every one. A token scoped to some environments may only create tokens within them.
+            ///
+            /// - Remark: Generated from `#/components/schemas/TokenCreate/envs`.
+            internal var envs: [Swift.String]?
             /// Creates a new `TokenCreate`.
             ///
             /// - Parameters:
             ///   - name:
-            internal init(name: Swift.String) {
+            ///   - role:
+            ///   - envs: The environments the token may touch; omitted or null for every one. A token scoped to some environments may only create tokens within them.
+            internal init(
+                name: Swift.String,
+                role: Components.Schemas.Role? = nil,
+                envs: [Swift.String]? = nil
+            ) {
                 self.name = name
+                self.role = role
+                self.envs = envs
             }
             internal enum CodingKeys: String, CodingKey {
                 case name
+                case role
+                case envs
             }
+        }
+        /// viewer: read and watch progress; operator: viewer + create and change inventories, playbooks and apps, launch, cancel, relaunch and deploy jobs; admin: everything (credentials, tokens, the audit log). Default operator.
+        ///
+        /// - Remark: Generated from `#/components/schemas/Role`.
+        internal enum Role: String, Codable, Hashable, Sendable, CaseIterable {
+            case viewer = "viewer"
+            case _operator = "operator"
+            case admin = "admin"
         }
         /// - Remark: Generated from `#/components/schemas/Token`.
         internal typealias Token = TokenView
@@ -632,6 +664,10 @@ extension Components {
         internal typealias AppList = ResourceList<AppView>
         /// - Remark: Generated from `#/components/schemas/CredentialList`.
         internal typealias CredentialList = ResourceList<CredentialView>
+        /// - Remark: Generated from `#/components/schemas/AuditPage`.
+        internal typealias AuditPage = Gateway.AuditPage
+        /// - Remark: Generated from `#/components/schemas/AuditEntry`.
+        internal typealias AuditEntry = AuditEntryView
         /// - Remark: Generated from `#/components/schemas/JobPage`.
         internal typealias JobPage = Gateway.JobPage
     }

@@ -11,7 +11,7 @@ internal protocol APIProtocol: Sendable {
     /// - Remark: HTTP `GET /api/v1/tokens`.
     /// - Remark: Generated from `#/paths//api/v1/tokens/get(listTokens)`.
     func listTokens(_ input: Operations.ListTokens.Input) async throws -> Operations.ListTokens.Output
-    /// Create an API token (admin token only); the token is shown once.
+    /// Create an API token with a role and a scope of environments (admins only); the token is shown once.
     ///
     /// - Remark: HTTP `POST /api/v1/tokens`.
     /// - Remark: Generated from `#/paths//api/v1/tokens/post(createToken)`.
@@ -158,6 +158,13 @@ internal protocol APIProtocol: Sendable {
     /// - Remark: HTTP `GET /api/v1/job/{uuid}/stdout`.
     /// - Remark: Generated from `#/paths//api/v1/job/{uuid}/stdout/get(jobStdout)`.
     func jobStdout(_ input: Operations.JobStdout.Input) async throws -> Operations.JobStdout.Output
+    /// The audit log, newest first (admins only; a token scoped to some environments sees their records only).
+    ///
+    /// Every state-changing call, allowed or refused, with when, which token, the operation, the resource and its id, the environment and the status code answered.
+    ///
+    /// - Remark: HTTP `GET /api/v1/audit`.
+    /// - Remark: Generated from `#/paths//api/v1/audit/get(listAudit)`.
+    func listAudit(_ input: Operations.ListAudit.Input) async throws -> Operations.ListAudit.Output
 }
 
 /// Convenience overloads for operation inputs.
@@ -169,7 +176,7 @@ extension APIProtocol {
     internal func listTokens(headers: Operations.ListTokens.Input.Headers = .init()) async throws -> Operations.ListTokens.Output {
         try await listTokens(Operations.ListTokens.Input(headers: headers))
     }
-    /// Create an API token (admin token only); the token is shown once.
+    /// Create an API token with a role and a scope of environments (admins only); the token is shown once.
     ///
     /// - Remark: HTTP `POST /api/v1/tokens`.
     /// - Remark: Generated from `#/paths//api/v1/tokens/post(createToken)`.
@@ -536,6 +543,21 @@ extension APIProtocol {
     ) async throws -> Operations.JobStdout.Output {
         try await jobStdout(Operations.JobStdout.Input(
             path: path,
+            query: query,
+            headers: headers
+        ))
+    }
+    /// The audit log, newest first (admins only; a token scoped to some environments sees their records only).
+    ///
+    /// Every state-changing call, allowed or refused, with when, which token, the operation, the resource and its id, the environment and the status code answered.
+    ///
+    /// - Remark: HTTP `GET /api/v1/audit`.
+    /// - Remark: Generated from `#/paths//api/v1/audit/get(listAudit)`.
+    internal func listAudit(
+        query: Operations.ListAudit.Input.Query = .init(),
+        headers: Operations.ListAudit.Input.Headers = .init()
+    ) async throws -> Operations.ListAudit.Output {
+        try await listAudit(Operations.ListAudit.Input(
             query: query,
             headers: headers
         ))

@@ -14,6 +14,7 @@ struct AuthMiddleware: RouterMiddleware {
         }
         var context = context
         context.principal = principal
+        context.audit?.note(principal: principal)
         return try await next(request, context)
     }
 }

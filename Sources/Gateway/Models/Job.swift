@@ -36,4 +36,6 @@ struct JobQuery: Sendable {
     var env: String?
     var appID: Int64?
     var limit: Int64
+    /// Only jobs of these environments (a token's scope); nil for every one.
+    var envs: [String]? = nil
 }

@@ -16,6 +16,8 @@ struct APIContract: Sendable {
     struct Operation: Sendable, Hashable {
         var method: HTTPRequest.Method
         var path: String
+        /// Its `operationId`.
+        var id: String
     }
 
     /// The embedded `openapi.yaml`.
@@ -29,12 +31,12 @@ struct APIContract: Sendable {
         self.json = try node.jsonText()
         var operations: [Operation] = []
         for (path, item) in node["paths"]?.mapping ?? [:] {
-            for (method, _) in item.mapping ?? [:] {
+            for (method, operation) in item.mapping ?? [:] {
                 guard let path = path.string, let name = method.string,
                     ["get", "put", "post", "delete", "patch", "head", "options"].contains(name),
                     let method = HTTPRequest.Method(name.uppercased())
                 else { continue }
-                operations.append(Operation(method: method, path: path))
+                operations.append(Operation(method: method, path: path, id: operation["operationId"]?.string ?? "\(name.uppercased()) \(path)"))
             }
         }
         self.operations = operations
@@ -42,12 +44,31 @@ struct APIContract: Sendable {
 
     /// The methods the document gives paths matching `path` (a `{parameter}` matches any segment).
     func methods(matching path: String) -> [HTTPRequest.Method] {
+        operations.filter { Self.parameters(of: $0.path, in: path) != nil }.map(\.method)
+    }
+
+    /// The operation serving `method` on `path`, with its path parameters' values in order; a path written out
+    /// wins over one with a parameter in its place.
+    func operation(_ method: HTTPRequest.Method, path: String) -> (operation: Operation, parameters: [String])? {
+        operations.filter { $0.method == method }
+            .compactMap { operation in Self.parameters(of: operation.path, in: path).map { (operation, $0) } }
+            .min { $0.parameters.count < $1.parameters.count }
+    }
+
+    /// The values of `pattern`'s `{parameters}` in `path`, or nil when it does not match.
+    private static func parameters(of pattern: String, in path: String) -> [String]? {
         let segments = path.split(separator: "/", omittingEmptySubsequences: true)
-        return operations.filter { operation in
-            let pattern = operation.path.split(separator: "/", omittingEmptySubsequences: true)
-            guard pattern.count == segments.count else { return false }
-            return zip(pattern, segments).allSatisfy { ($0.hasPrefix("{") && $0.hasSuffix("}")) || $0 == $1 }
-        }.map(\.method)
+        let pattern = pattern.split(separator: "/", omittingEmptySubsequences: true)
+        guard pattern.count == segments.count else { return nil }
+        var values: [String] = []
+        for (part, segment) in zip(pattern, segments) {
+            if part.hasPrefix("{") && part.hasSuffix("}") {
+                values.append(String(segment))
+            } else if part != segment {
+                return nil
+            }
+        }
+        return values
     }
 }
 

@@ -9,6 +9,8 @@ protocol JobRepository: Sendable {
     func launchAll(_ launches: [JobLaunch]) async throws -> [(job: LaunchedJob, replayed: Bool)]
     /// The job with its shards, hosts and dead letters, or nil.
     func details(uuid: UUID) async throws -> JobDetails?
+    /// The job's environment, or nil when there is no such job.
+    func env(uuid: UUID) async throws -> String?
     /// Newest first.
     func list(_ query: JobQuery) async throws -> [Job]
     /// Cancels a job that is not final (see `GatewayAPI.cancelJob`): 404 without it, 409 `job_finished` once it ended.

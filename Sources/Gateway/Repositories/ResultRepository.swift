@@ -2,7 +2,6 @@ import Foundation
 
 /// What the collector stored about a job's run.
 protocol ResultRepository: Sendable {
-    func jobExists(uuid: UUID) async throws -> Bool
     /// The seed's per-host result as JSON text (`{}` for a job not split yet).
     func result(uuid: UUID) async throws -> String
     /// Stored events in arrival order.

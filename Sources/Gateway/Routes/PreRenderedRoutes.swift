@@ -19,7 +19,7 @@ struct PreRenderedRoutes {
     /// Ansible's dynamic-inventory JSON (`ansible-inventory --list`).
     @Sendable func ansible(_ request: Request, context: GatewayRequestContext) async throws -> Response {
         let id = try context.id(of: "inventory")
-        guard let inventory = try await services.inventories.get(id: id) else { throw APIError.notFound("inventory", id: "\(id)") }
+        let inventory = try await services.inventory(id, visibleTo: try Self.viewer(context))
         let listing = try services.inventory.ansibleList(hosts: inventory.hosts, vars: inventory.vars)
         return Self.json(ByteBuffer(bytes: listing))
     }
@@ -28,7 +28,7 @@ struct PreRenderedRoutes {
     /// null) and `stats` (the host summary, or null for a host of the job without one yet).
     @Sendable func result(_ request: Request, context: GatewayRequestContext) async throws -> Response {
         let uuid = try context.jobUUID()
-        try await requireJob(uuid)
+        _ = try await services.jobEnv(uuid, visibleTo: try Self.viewer(context))
         return Self.json(ByteBuffer(string: try await services.results.result(uuid: uuid)))
     }
 
@@ -43,7 +43,7 @@ struct PreRenderedRoutes {
             after: after, limit: limit, host: request.queryString("host"), type: request.queryString("type"), failed: try request.queryBool("failed"),
             shard: try request.queryInt("shard", range: 0...Int64(Int32.max))
         )
-        try await requireJob(uuid)
+        _ = try await services.jobEnv(uuid, visibleTo: try Self.viewer(context))
         let events = try await services.results.events(uuid: uuid, query)
         var text = #"{"events":["#
         text += events.map(\.payload).joined(separator: ",")
@@ -52,8 +52,11 @@ struct PreRenderedRoutes {
         return Self.json(ByteBuffer(string: text))
     }
 
-    private func requireJob(_ uuid: UUID) async throws {
-        guard try await services.results.jobExists(uuid: uuid) else { throw APIError.notFound("job", id: uuid.uuidString.lowercased()) }
+    /// The request's principal: every role may read.
+    private static func viewer(_ context: GatewayRequestContext) throws(APIError) -> Principal {
+        guard let principal = context.principal else { throw APIError.unauthorized }
+        try principal.require(.viewer)
+        return principal
     }
 
     private static func json(_ buffer: ByteBuffer) -> Response {

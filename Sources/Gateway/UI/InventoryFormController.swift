@@ -39,9 +39,10 @@ struct InventoryFormController {
         let token =
             form.text("token")?.trimmingCharacters(in: .whitespacesAndNewlines)
             ?? BearerTokenCheck.token(fromAuthorization: request.headers[.authorization])
-        guard let token, try await authenticator.authenticate(token: token) != nil else {
+        guard let token, let principal = try await authenticator.authenticate(token: token) else {
             return html(.unauthorized, InventoryFormPage.render(message: .error("a valid token is required")))
         }
+        context.audit?.note(principal: principal)
         // A chosen file wins over pasted text.
         func field(_ name: String) -> String? {
             if let file = form.parts.first(where: { $0.name == "\(name)_file" && $0.filename?.isEmpty == false }), let text = file.text {
@@ -50,11 +51,17 @@ struct InventoryFormController {
             return form.text(name)
         }
         do {
+            try principal.require(.operator)
             let checked = try InventoryFields.new(
                 name: field("name"), env: field("env"), version: field("version"), hosts: field("hosts"), vars: field("vars"),
                 checker: services.inventory
             )
+            if let env = checked.env {
+                context.audit?.note(resourceID: nil, env: env)
+                try principal.requireScope(env: env, field: "env")
+            }
             let inventory = try await services.inventories.create(checked)
+            context.audit?.note(resourceID: "\(inventory.id)", env: nil)
             return html(.created, InventoryFormPage.render(message: .created(id: inventory.id, name: inventory.name, version: inventory.version)))
         } catch let error as APIError {
             return html(error.status, InventoryFormPage.render(message: .error(error.message)))

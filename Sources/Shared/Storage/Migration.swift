@@ -12,5 +12,5 @@ public struct Migration: Sendable {
     }
 
     /// Every migration of the project, in order.
-    public static let all: [Migration] = [.initialSchema, .gatewayIndexes, .jobDeadlines, .jobRelaunches, .collectorState, .deadLetters]
+    public static let all: [Migration] = [.initialSchema, .gatewayIndexes, .jobDeadlines, .jobRelaunches, .access, .collectorState, .deadLetters]
 }

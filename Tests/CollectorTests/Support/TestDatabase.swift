@@ -24,8 +24,8 @@ enum TestDatabase {
         }
     }
 
-    static func insertJob(_ uuid: UUID, client: PostgresClient) async throws {
-        try await client.query("INSERT INTO jobs (uuid, env) VALUES (\(uuid), 'test')", logger: logger)
+    static func insertJob(_ uuid: UUID, env: String = "test", client: PostgresClient) async throws {
+        try await client.query("INSERT INTO jobs (uuid, env) VALUES (\(uuid), \(env))", logger: logger)
     }
 
     static func count(_ client: PostgresClient, job: UUID) async throws -> (events: Int, distinct: Int) {

@@ -10,7 +10,7 @@ struct CredentialMemoryRepository: CredentialRepository {
             guard !tables.credentials.values.contains(where: { $0.name == fields.name }) else { return nil }
             let credential = Credential(
                 id: tables.nextID("credentials"), name: fields.name, hasSSHKey: fields.hasSSHKey, hasVaultPassword: fields.hasVaultPassword,
-                username: fields.username, createdAt: Date()
+                username: fields.username, envs: fields.envs, createdAt: Date()
             )
             tables.credentials[credential.id] = credential
             tables.sealedCredentials[credential.id] = fields.sealed

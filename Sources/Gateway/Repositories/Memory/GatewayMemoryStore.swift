@@ -19,6 +19,7 @@ final class GatewayMemoryStore: Sendable {
         var tokenDigests: [Int64: [UInt8]] = [:]
         var jobs: [Int64: Job] = [:]
         var jobKeys: [String: Int64] = [:]
+        var audit: [AuditEntry] = []
         /// Message ids of outbox rows not published (nothing publishes them here).
         var outbox: [String] = []
         private var lastIDs: [String: Int64] = [:]

@@ -46,8 +46,11 @@ struct JobMemoryRepository: JobRepository {
             )
         }
         let credentialID = launch.credentialID ?? playbook.credentialID
-        if let credentialID, tables.credentials[credentialID] == nil {
-            throw APIError(.notFound, code: "not_found", message: "credential \(credentialID) does not exist", field: "credential_id")
+        if let credentialID {
+            guard let credential = tables.credentials[credentialID] else {
+                throw APIError(.notFound, code: "not_found", message: "credential \(credentialID) does not exist", field: "credential_id")
+            }
+            try Credential.requireUsable(id: credentialID, envs: credential.envs, by: launch.env)
         }
         let now = Date()
         let job = Job(
@@ -84,12 +87,17 @@ struct JobMemoryRepository: JobRepository {
         }
     }
 
+    func env(uuid: UUID) async throws -> String? {
+        store.read { tables in tables.jobs.values.first { $0.uuid == uuid }?.env }
+    }
+
     func list(_ query: JobQuery) async throws -> [Job] {
         store.read { tables in
             Array(
                 tables.jobs.values.filter { job in
                     (query.cursor.map { job.id < $0 } ?? true) && (query.status.map { job.status == $0 } ?? true)
                         && (query.env.map { job.env == $0 } ?? true) && (query.appID.map { job.appID == $0 } ?? true)
+                        && (query.envs.map { $0.contains(job.env) } ?? true)
                 }
                 .sorted { $0.id > $1.id }.prefix(Int(query.limit))
             )

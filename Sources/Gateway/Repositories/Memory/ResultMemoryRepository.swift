@@ -4,10 +4,6 @@ import Foundation
 struct ResultMemoryRepository: ResultRepository {
     let store: GatewayMemoryStore
 
-    func jobExists(uuid: UUID) async throws -> Bool {
-        store.read { $0.jobs.values.contains { $0.uuid == uuid } }
-    }
-
     func result(uuid: UUID) async throws -> String { "{}" }
 
     func events(uuid: UUID, _ query: EventQuery) async throws -> [StoredEvent] { [] }

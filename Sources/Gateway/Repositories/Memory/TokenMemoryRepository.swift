@@ -5,9 +5,9 @@ import Shared
 struct TokenMemoryRepository: TokenRepository {
     let store: GatewayMemoryStore
 
-    func create(name: String, digest: [UInt8]) async throws -> APIToken {
+    func create(name: String, digest: [UInt8], role: Role, envs: [String]?) async throws -> APIToken {
         try store.update { tables in
-            let token = APIToken(id: tables.nextID("api_tokens"), name: name, createdAt: Date())
+            let token = APIToken(id: tables.nextID("api_tokens"), name: name, role: role, envs: envs, createdAt: Date())
             tables.tokens[token.id] = token
             tables.tokenDigests[token.id] = digest
             return token
@@ -27,11 +27,12 @@ struct TokenMemoryRepository: TokenRepository {
         }
     }
 
-    func authenticate(digest: [UInt8]) async throws -> Int64? {
+    func authenticate(digest: [UInt8]) async throws -> Principal? {
         try store.update { tables in
-            guard let id = tables.tokenDigests.first(where: { $0.value == digest })?.key, tables.tokens[id]?.revokedAt == nil else { return nil }
+            guard let id = tables.tokenDigests.first(where: { $0.value == digest })?.key, let token = tables.tokens[id], token.revokedAt == nil
+            else { return nil }
             tables.tokens[id]?.lastUsedAt = Date()
-            return id
+            return token.principal
         }
     }
 

@@ -11,8 +11,8 @@ struct CredentialPostgresRepository: CredentialRepository {
     func create(_ fields: CredentialFields) async throws -> Credential? {
         try await client.record(
             """
-            INSERT INTO credentials (name, sealed, has_ssh_key, has_vault_password, username)
-            VALUES (\(fields.name), \(fields.sealed), \(fields.hasSSHKey), \(fields.hasVaultPassword), \(fields.username))
+            INSERT INTO credentials (name, sealed, has_ssh_key, has_vault_password, username, envs)
+            VALUES (\(fields.name), \(fields.sealed), \(fields.hasSSHKey), \(fields.hasVaultPassword), \(fields.username), \(fields.envs))
             ON CONFLICT (name) DO NOTHING
             RETURNING \(unescaped: Credential.columns)
             """,

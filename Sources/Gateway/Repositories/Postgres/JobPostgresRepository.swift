@@ -106,12 +106,17 @@ struct JobPostgresRepository: JobRepository {
         )
     }
 
+    func env(uuid: UUID) async throws -> String? {
+        try await client.record("SELECT env FROM jobs WHERE uuid = \(uuid)", logger: logger) { row in try row.decode(String.self) }
+    }
+
     func list(_ query: JobQuery) async throws -> [Job] {
         try await client.records(
             """
             SELECT \(unescaped: Job.columns) FROM jobs
             WHERE (\(query.cursor)::int8 IS NULL OR id < \(query.cursor)) AND (\(query.status)::text IS NULL OR status = \(query.status))
               AND (\(query.env)::text IS NULL OR env = \(query.env)) AND (\(query.appID)::int8 IS NULL OR app_id = \(query.appID))
+              AND (\(query.envs)::text[] IS NULL OR env = ANY(\(query.envs)))
             ORDER BY id DESC LIMIT \(query.limit)
             """,
             logger: logger, Job.init(row:)
@@ -300,10 +305,12 @@ struct JobPostgresRepository: JobRepository {
         var credential: SealedCredential?
         if let credentialID = launch.credentialID ?? playbook.credentialID {
             let credentialRows = try await connection.query(
-                "SELECT id, name, sealed FROM credentials WHERE id = \(credentialID)",
+                "SELECT id, name, sealed, envs FROM credentials WHERE id = \(credentialID)",
                 logger: logger
             )
             for try await row in credentialRows {
+                let envs = try row.columns { c in try c("envs", as: [String]?.self) }
+                try Credential.requireUsable(id: credentialID, envs: envs, by: launch.env)
                 credential = try row.columns { c in
                     SealedCredential(
                         id: try c("id"), name: try c("name"),

@@ -1,5 +1,6 @@
 import Foundation
 import PostgresNIO
+import Shared
 
 // How each model is read from its table's row, by column name.
 
@@ -53,26 +54,26 @@ extension App {
 }
 
 extension Credential {
-    static let columns = "id, name, has_ssh_key, has_vault_password, username, created_at"
+    static let columns = "id, name, has_ssh_key, has_vault_password, username, envs, created_at"
 
     init(row: PostgresRow) throws {
         self = try row.columns { c in
             Credential(
                 id: try c("id"), name: try c("name"), hasSSHKey: try c("has_ssh_key"), hasVaultPassword: try c("has_vault_password"),
-                username: try c("username"), createdAt: try c("created_at")
+                username: try c("username"), envs: try c("envs"), createdAt: try c("created_at")
             )
         }
     }
 }
 
 extension APIToken {
-    static let columns = "id, name, created_at, last_used_at, revoked_at"
+    static let columns = "id, name, role, envs, created_at, last_used_at, revoked_at"
 
     init(row: PostgresRow) throws {
         self = try row.columns { c in
             APIToken(
-                id: try c("id"), name: try c("name"), createdAt: try c("created_at"), lastUsedAt: try c("last_used_at"),
-                revokedAt: try c("revoked_at")
+                id: try c("id"), name: try c("name"), role: Role(rawValue: try c("role", as: String.self)) ?? .viewer, envs: try c("envs"),
+                createdAt: try c("created_at"), lastUsedAt: try c("last_used_at"), revokedAt: try c("revoked_at")
             )
         }
     }

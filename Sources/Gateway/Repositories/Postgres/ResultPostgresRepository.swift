@@ -8,10 +8,6 @@ struct ResultPostgresRepository: ResultRepository {
     let client: PostgresClient
     let logger: Logger
 
-    func jobExists(uuid: UUID) async throws -> Bool {
-        try await client.record("SELECT id FROM jobs WHERE uuid = \(uuid)", logger: logger) { _ in true } ?? false
-    }
-
     /// PostgreSQL builds the JSON, which keeps a 10,000-host answer fast.
     func result(uuid: UUID) async throws -> String {
         let text = try await client.record(

@@ -8,9 +8,12 @@ struct TokenPostgresRepository: TokenRepository {
     let client: PostgresClient
     let logger: Logger
 
-    func create(name: String, digest: [UInt8]) async throws -> APIToken {
+    func create(name: String, digest: [UInt8], role: Role, envs: [String]?) async throws -> APIToken {
         let created = try await client.record(
-            "INSERT INTO api_tokens (name, token_hash) VALUES (\(name), \(Data(digest))) RETURNING \(unescaped: APIToken.columns)",
+            """
+            INSERT INTO api_tokens (name, token_hash, role, envs) VALUES (\(name), \(Data(digest)), \(role.rawValue), \(envs))
+            RETURNING \(unescaped: APIToken.columns)
+            """,
             logger: logger, APIToken.init(row:)
         )
         guard let created else { throw APIError(.internalServerError, code: "internal", message: "the token was not stored") }
@@ -27,19 +30,7 @@ struct TokenPostgresRepository: TokenRepository {
         ) { _ in true } ?? false
     }
 
-    func authenticate(digest: [UInt8]) async throws -> Int64? {
-        // Touch last_used_at at most once a minute, so authenticating stays a read in the common case.
-        try await client.record(
-            """
-            WITH token AS (
-                SELECT id, last_used_at FROM api_tokens WHERE token_hash = \(Data(digest)) AND revoked_at IS NULL
-            ), touched AS (
-                UPDATE api_tokens SET last_used_at = now()
-                WHERE id = (SELECT id FROM token) AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')
-            )
-            SELECT id FROM token
-            """,
-            logger: logger
-        ) { row in try row.columns { c in try c("id", as: Int64.self) } }
+    func authenticate(digest: [UInt8]) async throws -> Principal? {
+        try await Principal.stored(digest: digest, noteUse: true, client: client, logger: logger)
     }
 }
