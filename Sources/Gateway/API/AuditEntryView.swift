@@ -1,7 +1,8 @@
 import Foundation
 
 /// `#/components/schemas/AuditEntry`: one recorded call, every field shown (null when absent).
-struct AuditEntryView: Encodable, Hashable, Sendable {
+struct AuditEntryView: ListedView {
+    static let listKey = "entries"
     var entry: AuditEntry
 
     enum CodingKeys: String, CodingKey {

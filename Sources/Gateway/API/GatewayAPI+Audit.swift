@@ -21,8 +21,6 @@ extension GatewayAPI {
                 envs: principal.envs.map { $0.sorted() }, limit: limit + 1
             )
         )
-        let page = entries.prefix(Int(limit))
-        let next = entries.count > Int(limit) ? page.last.map { String($0.id) } : nil
-        return .ok(.init(body: .json(AuditPage(entries: page.map(AuditEntryView.init), next: next))))
+        return .ok(.init(body: .json(ResourcePage(fetched: entries, limit: limit, id: \.id, view: AuditEntryView.init))))
     }
 }

@@ -38,9 +38,7 @@ extension GatewayAPI {
                 limit: limit + 1, envs: scope
             )
         )
-        let page = jobs.prefix(Int(limit))
-        let next = jobs.count > Int(limit) ? page.last.map { String($0.id) } : nil
-        return .ok(.init(body: .json(JobPage(jobs: page.map(JobView.init), next: next))))
+        return .ok(.init(body: .json(ResourcePage(fetched: jobs, limit: limit, id: \.id, view: JobView.init))))
     }
 
     /// Status, timestamps, shard statuses and host counts from the collector's tables.

@@ -3,7 +3,8 @@ import Shared
 
 /// `#/components/schemas/Job`: a job as stored (lists, cancel), or with what the collector recorded about it
 /// (`GET /api/v1/job/{uuid}`): timings, host counts, shards, dead letters. Unset values are shown as null.
-struct JobView: Encodable, Hashable, Sendable {
+struct JobView: ListedView {
+    static let listKey = "jobs"
     var job: Job
     var details: JobDetails?
     /// Where the job's live progress is (shown with the details).

@@ -665,10 +665,10 @@ extension Components {
         /// - Remark: Generated from `#/components/schemas/CredentialList`.
         internal typealias CredentialList = ResourceList<CredentialView>
         /// - Remark: Generated from `#/components/schemas/AuditPage`.
-        internal typealias AuditPage = Gateway.AuditPage
+        internal typealias AuditPage = ResourcePage<AuditEntryView>
         /// - Remark: Generated from `#/components/schemas/AuditEntry`.
         internal typealias AuditEntry = AuditEntryView
         /// - Remark: Generated from `#/components/schemas/JobPage`.
-        internal typealias JobPage = Gateway.JobPage
+        internal typealias JobPage = ResourcePage<JobView>
     }
 }
