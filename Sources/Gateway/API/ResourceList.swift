@@ -12,15 +12,8 @@ struct ResourceList<Item: ListedView>: Encodable, Hashable, Sendable {
         self.items = items
     }
 
-    private struct Key: CodingKey {
-        var stringValue: String
-        var intValue: Int? { nil }
-        init(stringValue: String) { self.stringValue = stringValue }
-        init?(intValue: Int) { nil }
-    }
-
     func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: Key.self)
-        try container.encode(items, forKey: Key(stringValue: Item.listKey))
+        var container = encoder.container(keyedBy: NamedKey.self)
+        try container.encode(items, forKey: NamedKey(Item.listKey))
     }
 }

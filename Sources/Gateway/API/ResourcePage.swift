@@ -12,16 +12,9 @@ struct ResourcePage<Item: ListedView>: Encodable, Hashable, Sendable {
         self.next = fetched.count > Int(limit) ? page.last.map { String(id($0)) } : nil
     }
 
-    private struct Key: CodingKey {
-        var stringValue: String
-        var intValue: Int? { nil }
-        init(stringValue: String) { self.stringValue = stringValue }
-        init?(intValue: Int) { nil }
-    }
-
     func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: Key.self)
-        try container.encode(items, forKey: Key(stringValue: Item.listKey))
-        try container.encode(next, forKey: Key(stringValue: "next"))
+        var container = encoder.container(keyedBy: NamedKey.self)
+        try container.encode(items, forKey: NamedKey(Item.listKey))
+        try container.encode(next, forKey: NamedKey("next"))
     }
 }
