@@ -12,14 +12,9 @@ extension GatewayAPI {
             case .json(let body): body
             }
         let principal = try require(.operator)
-        let (env, credentialID, options) = try JobLaunch.requested(env: body.value2.env, options: body.value1)
-        audit(env: env)
-        try principal.requireScope(env: env, field: "env")
-        let launch = JobLaunch(
-            env: env, playbookID: try Self.int(body.value2.playbookId, field: "playbook_id", range: 1...Int64.max),
-            inventoryID: try Self.int(body.value2.inventoryId, field: "inventory_id", range: 1...Int64.max), credentialID: credentialID,
-            appID: nil, options: options, idempotencyKey: try Self.idempotencyKey(input.headers.idempotencyKey)
-        )
+        let launch = try JobLaunch(request: body, idempotencyKey: try Self.idempotencyKey(input.headers.idempotencyKey))
+        audit(env: launch.env)
+        try principal.requireScope(env: launch.env, field: "env")
         let (job, replayed) = try await services.jobs.launch(launch)
         audit(resourceID: job.uuid.uuidString.lowercased())
         return .created(.init(headers: .init(idempotentReplayed: replayed ? ._true : nil), body: .json(job)))

@@ -38,6 +38,7 @@ struct JobView: ListedView {
         case updatedAt = "updated_at"
         case deadLetters = "dead_letters"
         case relaunchOf = "relaunch_of"
+        case scheduleID = "schedule_id"
         case progressURL = "progress_url"
     }
 
@@ -64,6 +65,7 @@ struct JobView: ListedView {
         try container.encode(job.updatedAt, forKey: .updatedAt)
         try container.encode(job.deadlineAt, forKey: .deadline)
         try container.encode(job.relaunchOf.map { $0.uuidString.lowercased() }, forKey: .relaunchOf)
+        try container.encode(job.scheduleID, forKey: .scheduleID)
         guard let details else { return }
         try container.encode(
             JobDetails.timings(

@@ -35,7 +35,8 @@ func buildGateway(
 func buildApplication(
     configuration: PansibleConfiguration, logger: Logger, registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
     publisher: any MessagePublishing, isPublisherReady: @escaping @Sendable () async -> Bool = { true },
-    relaySettings: OutboxRelay.Settings = .init(), readinessChecks: [any ReadinessCheck] = [],
+    relaySettings: OutboxRelay.Settings = .init(), scheduleSettings: ScheduleRunner.Settings = .init(),
+    webhookSettings: WebhookDispatcher.Settings = .init(), readinessChecks: [any ReadinessCheck] = [],
     onServerRunning: (@Sendable (Int) async -> Void)? = nil
 ) throws -> some ApplicationProtocol {
     let gateway = configuration.gateway
@@ -47,7 +48,7 @@ func buildApplication(
     var services = GatewayServices.postgres(
         client: postgres, signal: signal, defaultDeadline: gateway.jobDeadline, sealer: sealer, maxBodySize: gateway.maxBodySize, logger: logger
     )
-    services.progressBase = gateway.progressURL ?? configuration.collector.address.progressBase
+    services.progressBase = gateway.progressURL ?? configuration.collector.address.url(scheme: "ws")
     let startup = StartupGate()
     let relay = OutboxRelay(
         postgres: postgres, publisher: publisher, signal: signal, settings: relaySettings, startup: startup,
@@ -60,7 +61,14 @@ func buildApplication(
     var app = Application(
         router: router,
         configuration: .init(address: .hostname(gateway.address.host, port: gateway.address.port), serverName: "pansible-gateway"),
-        services: [postgres, relay],
+        services: [
+            postgres, relay,
+            ScheduleRunner(schedules: services.schedules, jobs: services.jobs, startup: startup, settings: scheduleSettings, logger: logger),
+            WebhookDispatcher(
+                queue: WebhookPostgresRepository(client: postgres, logger: logger), jobs: services.jobs, sealer: sealer,
+                publicURL: gateway.publicURL, startup: startup, settings: webhookSettings, logger: logger
+            ),
+        ],
         onServerRunning: { channel in await onServerRunning?(channel.localAddress?.port ?? 0) },
         logger: logger
     )
@@ -115,14 +123,5 @@ struct GatewayKeys {
         }
         self.adminToken = adminToken
         self.sealer = try CredentialSealer(base64Key: secretKey)
-    }
-}
-
-extension ListenAddress {
-    /// `ws://host:port` when the collector listens on a named host (not every interface, which names no host a
-    /// client can use).
-    var progressBase: String? {
-        guard !host.isEmpty, !["0.0.0.0", "::", "[::]", "*"].contains(host) else { return nil }
-        return "ws://\(host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host):\(port)"
     }
 }

@@ -16,6 +16,8 @@ extension GatewayServices {
             tokens: TokenPostgresRepository(client: client, logger: logger),
             jobs: JobPostgresRepository(client: client, signal: signal, defaultDeadline: defaultDeadline, logger: logger),
             results: ResultPostgresRepository(client: client, logger: logger), audit: AuditPostgresRepository(client: client, logger: logger),
+            schedules: SchedulePostgresRepository(client: client, logger: logger),
+            webhooks: WebhookPostgresRepository(client: client, logger: logger),
             sealer: sealer, inventory: InventoryChecker(), maxBodySize: maxBodySize
         )
     }
@@ -26,7 +28,8 @@ extension GatewayServices {
             inventories: InventoryMemoryRepository(store: store), playbooks: PlaybookMemoryRepository(store: store),
             apps: AppMemoryRepository(store: store), credentials: CredentialMemoryRepository(store: store),
             tokens: TokenMemoryRepository(store: store), jobs: JobMemoryRepository(store: store), results: ResultMemoryRepository(store: store),
-            audit: AuditMemoryRepository(store: store),
+            audit: AuditMemoryRepository(store: store), schedules: ScheduleMemoryRepository(store: store),
+            webhooks: WebhookMemoryRepository(store: store),
             sealer: sealer, inventory: InventoryChecker(), maxBodySize: maxBodySize
         )
     }

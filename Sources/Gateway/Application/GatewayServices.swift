@@ -11,6 +11,8 @@ struct GatewayServices: Sendable {
     let jobs: any JobRepository
     let results: any ResultRepository
     let audit: any AuditRepository
+    let schedules: any ScheduleRepository
+    let webhooks: any WebhookRepository
     let sealer: CredentialSealer
     let inventory: InventoryChecker
     let maxBodySize: Int

@@ -60,25 +60,36 @@ extension APIError {
     }
 
     private static func bodyError(_ error: DecodingError) -> APIError {
-        let path = error.context.codingPath.map(\.stringValue).filter { !$0.isEmpty }
+        let path = error.context.codingPath.filter { !$0.stringValue.isEmpty }
         switch error {
         case .keyNotFound(let key, let context):
-            return .missingField((context.codingPath.map(\.stringValue) + [key.stringValue]).filter { !$0.isEmpty }.joined(separator: "."))
+            return .missingField(fieldName((context.codingPath + [key]).filter { !$0.stringValue.isEmpty }))
         case .valueNotFound(let type, _) where !path.isEmpty:
             // A oneOf that matched none of its types reports itself as a value not found.
-            if type is Components.Schemas.NameList.Type { return .wrongType(path.joined(separator: "."), expected: describe(type)) }
-            return .missingField(path.joined(separator: "."))
+            if type is Components.Schemas.NameList.Type { return .wrongType(fieldName(path), expected: describe(type)) }
+            return .missingField(fieldName(path))
         case .typeMismatch(let type, _) where !path.isEmpty:
-            return .wrongType(path.joined(separator: "."), expected: describe(type))
+            return .wrongType(fieldName(path), expected: describe(type))
         case .typeMismatch, .valueNotFound:
             return APIError(.badRequest, code: "invalid_json", message: "the request body must be a JSON object")
         case .dataCorrupted(let context) where !path.isEmpty:
-            return .invalidField(path.joined(separator: "."), context.debugDescription)
+            return .invalidField(fieldName(path), context.debugDescription)
         case .dataCorrupted(let context):
             let detail = (context.underlyingError as? NSError)?.userInfo[NSDebugDescriptionErrorKey] as? String ?? context.debugDescription
             return APIError(.badRequest, code: "invalid_json", message: "the request body is not valid JSON: \(detail)")
         @unknown default:
             return APIError(.badRequest, code: "invalid_json", message: "the request body could not be read: \(error)")
+        }
+    }
+
+    /// A field's name as the API writes it: `job.env`, `envs[1]`.
+    private static func fieldName(_ path: [any CodingKey]) -> String {
+        path.reduce(into: "") { name, key in
+            if let index = key.intValue {
+                name += "[\(index)]"
+            } else {
+                name += name.isEmpty ? key.stringValue : ".\(key.stringValue)"
+            }
         }
     }
 

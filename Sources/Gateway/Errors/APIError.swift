@@ -28,6 +28,13 @@ struct APIError: Error, HTTPResponseError, CustomStringConvertible {
 
     var description: String { "\(status.code) \(code): \(message)" }
 
+    /// The same error about a field of the object under `key`: `env` becomes `job.env`.
+    func nested(in key: String) -> APIError {
+        var error = self
+        error.field = field.map { "\(key).\($0)" }
+        return error
+    }
+
     func response(from request: Request, context: some RequestContext) throws -> Response {
         var response = JSONResponse.make(status: status, value: body)
         response.headers.append(contentsOf: headers)

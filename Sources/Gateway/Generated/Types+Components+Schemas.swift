@@ -664,6 +664,265 @@ extension Components {
         internal typealias AppList = ResourceList<AppView>
         /// - Remark: Generated from `#/components/schemas/CredentialList`.
         internal typealias CredentialList = ResourceList<CredentialView>
+        /// - Remark: Generated from `#/components/schemas/ScheduleCreate`.
+        internal struct ScheduleCreate: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/ScheduleCreate/name`.
+            internal var name: Swift.String
+            /// Five fields, minute hour day-of-month month day-of-week, as cron(8) reads them (*/5 * * * *, 0 3 * * MON-FRI), or a macro: @hourly, @daily, @weekly, @monthly, @yearly.
+            ///
+            /// - Remark: Generated from `#/components/schemas/ScheduleCreate/cron`.
+            internal var cron: Swift.String
+            /// An IANA time zone (Europe/Paris) the cron is read in. Default UTC.
+            ///
+            /// - Remark: Generated from `#/components/schemas/ScheduleCreate/timezone`.
+            internal var timezone: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/ScheduleCreate/job`.
+            internal var job: Components.Schemas.JobCreate
+            /// Default true.
+            ///
+            /// - Remark: Generated from `#/components/schemas/ScheduleCreate/enabled`.
+            internal var enabled: Swift.Bool?
+            /// Creates a new `ScheduleCreate`.
+            ///
+            /// - Parameters:
+            ///   - name:
+            ///   - cron: Five fields, minute hour day-of-month month day-of-week, as cron(8) reads them (*/5 * * * *, 0 3 * * MON-FRI), or a macro: @hourly, @daily, @weekly, @monthly, @yearly.
+            ///   - timezone: An IANA time zone (Europe/Paris) the cron is read in. Default UTC.
+            ///   - job:
+            ///   - enabled: Default true.
+            internal init(
+                name: Swift.String,
+                cron: Swift.String,
+                timezone: Swift.String? = nil,
+                job: Components.Schemas.JobCreate,
+                enabled: Swift.Bool? = nil
+            ) {
+                self.name = name
+                self.cron = cron
+                self.timezone = timezone
+                self.job = job
+                self.enabled = enabled
+            }
+            internal enum CodingKeys: String, CodingKey {
+                case name
+                case cron
+                case timezone
+                case job
+                case enabled
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/ScheduleUpdate`.
+        internal struct ScheduleUpdate: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/ScheduleUpdate/name`.
+            internal var name: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/ScheduleUpdate/cron`.
+            internal var cron: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/ScheduleUpdate/timezone`.
+            internal var timezone: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/ScheduleUpdate/job`.
+            internal var job: Components.Schemas.JobCreate?
+            /// - Remark: Generated from `#/components/schemas/ScheduleUpdate/enabled`.
+            internal var enabled: Swift.Bool?
+            /// Creates a new `ScheduleUpdate`.
+            ///
+            /// - Parameters:
+            ///   - name:
+            ///   - cron:
+            ///   - timezone:
+            ///   - job:
+            ///   - enabled:
+            internal init(
+                name: Swift.String? = nil,
+                cron: Swift.String? = nil,
+                timezone: Swift.String? = nil,
+                job: Components.Schemas.JobCreate? = nil,
+                enabled: Swift.Bool? = nil
+            ) {
+                self.name = name
+                self.cron = cron
+                self.timezone = timezone
+                self.job = job
+                self.enabled = enabled
+            }
+            internal enum CodingKeys: String, CodingKey {
+                case name
+                case cron
+                case timezone
+                case job
+                case enabled
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/Schedule`.
+        internal typealias Schedule = ScheduleView
+        /// - Remark: Generated from `#/components/schemas/ScheduleList`.
+        internal typealias ScheduleList = ResourceList<ScheduleView>
+        /// - Remark: Generated from `#/components/schemas/WebhookCreate`.
+        internal struct WebhookCreate: Codable, Hashable, Sendable {
+            /// An http:// or https:// URL.
+            ///
+            /// - Remark: Generated from `#/components/schemas/WebhookCreate/url`.
+            internal var url: Swift.String
+            /// - Remark: Generated from `#/components/schemas/WebhookCreate/EventsPayload`.
+            internal enum EventsPayloadPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case jobFinished = "job_finished"
+            }
+            /// Default ["job_finished"].
+            ///
+            /// - Remark: Generated from `#/components/schemas/WebhookCreate/events`.
+            internal typealias EventsPayload = [Components.Schemas.WebhookCreate.EventsPayloadPayload]
+            /// Default ["job_finished"].
+            ///
+            /// - Remark: Generated from `#/components/schemas/WebhookCreate/events`.
+            internal var events: Components.Schemas.WebhookCreate.EventsPayload?
+            /// The key of each body's HMAC-SHA256 signature; never shown again.
+            ///
+            /// - Remark: Generated from `#/components/schemas/WebhookCreate/secret`.
+            internal var secret: Swift.String
+            /// Only jobs of these envs; omitted for every env (a scoped admin's own envs).
+            ///
+            /// - Remark: Generated from `#/components/schemas/WebhookCreate/envs`.
+            internal var envs: [Swift.String]?
+            /// Creates a new `WebhookCreate`.
+            ///
+            /// - Parameters:
+            ///   - url: An http:// or https:// URL.
+            ///   - events: Default ["job_finished"].
+            ///   - secret: The key of each body's HMAC-SHA256 signature; never shown again.
+            ///   - envs: Only jobs of these envs; omitted for every env (a scoped admin's own envs).
+            internal init(
+                url: Swift.String,
+                events: Components.Schemas.WebhookCreate.EventsPayload? = nil,
+                secret: Swift.String,
+                envs: [Swift.String]? = nil
+            ) {
+                self.url = url
+                self.events = events
+                self.secret = secret
+                self.envs = envs
+            }
+            internal enum CodingKeys: String, CodingKey {
+                case url
+                case events
+                case secret
+                case envs
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/Webhook`.
+        internal typealias Webhook = WebhookView
+        /// - Remark: Generated from `#/components/schemas/WebhookList`.
+        internal typealias WebhookList = ResourceList<WebhookView>
+        /// - Remark: Generated from `#/components/schemas/WebhookDelivery`.
+        internal struct WebhookDelivery: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/WebhookDelivery/id`.
+            internal var id: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/WebhookDelivery/event`.
+            internal var event: Swift.String
+            /// - Remark: Generated from `#/components/schemas/WebhookDelivery/job_uuid`.
+            internal var jobUuid: Swift.String
+            /// - Remark: Generated from `#/components/schemas/WebhookDelivery/status`.
+            internal enum StatusPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case pending = "pending"
+                case delivered = "delivered"
+                case failed = "failed"
+            }
+            /// - Remark: Generated from `#/components/schemas/WebhookDelivery/status`.
+            internal var status: Components.Schemas.WebhookDelivery.StatusPayload
+            /// - Remark: Generated from `#/components/schemas/WebhookDelivery/AttemptsPayload`.
+            internal struct AttemptsPayloadPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/WebhookDelivery/AttemptsPayload/attempt`.
+                internal var attempt: Swift.Int
+                /// - Remark: Generated from `#/components/schemas/WebhookDelivery/AttemptsPayload/at`.
+                internal var at: Foundation.Date
+                /// - Remark: Generated from `#/components/schemas/WebhookDelivery/AttemptsPayload/status_code`.
+                internal var statusCode: Swift.Int?
+                /// - Remark: Generated from `#/components/schemas/WebhookDelivery/AttemptsPayload/error`.
+                internal var error: Swift.String?
+                /// - Remark: Generated from `#/components/schemas/WebhookDelivery/AttemptsPayload/duration_ms`.
+                internal var durationMs: Swift.Int
+                /// Creates a new `AttemptsPayloadPayload`.
+                ///
+                /// - Parameters:
+                ///   - attempt:
+                ///   - at:
+                ///   - statusCode:
+                ///   - error:
+                ///   - durationMs:
+                internal init(
+                    attempt: Swift.Int,
+                    at: Foundation.Date,
+                    statusCode: Swift.Int? = nil,
+                    error: Swift.String? = nil,
+                    durationMs: Swift.Int
+                ) {
+                    self.attempt = attempt
+                    self.at = at
+                    self.statusCode = statusCode
+                    self.error = error
+                    self.durationMs = durationMs
+                }
+                internal enum CodingKeys: String, CodingKey {
+                    case attempt
+                    case at
+                    case statusCode = "status_code"
+                    case error
+                    case durationMs = "duration_ms"
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/WebhookDelivery/attempts`.
+            internal typealias AttemptsPayload = [Components.Schemas.WebhookDelivery.AttemptsPayloadPayload]
+            /// - Remark: Generated from `#/components/schemas/WebhookDelivery/attempts`.
+            internal var attempts: Components.Schemas.WebhookDelivery.AttemptsPayload
+            /// When the next attempt is due, while pending.
+            ///
+            /// - Remark: Generated from `#/components/schemas/WebhookDelivery/next_attempt_at`.
+            internal var nextAttemptAt: Foundation.Date?
+            /// - Remark: Generated from `#/components/schemas/WebhookDelivery/created_at`.
+            internal var createdAt: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/WebhookDelivery/delivered_at`.
+            internal var deliveredAt: Foundation.Date?
+            /// Creates a new `WebhookDelivery`.
+            ///
+            /// - Parameters:
+            ///   - id:
+            ///   - event:
+            ///   - jobUuid:
+            ///   - status:
+            ///   - attempts:
+            ///   - nextAttemptAt: When the next attempt is due, while pending.
+            ///   - createdAt:
+            ///   - deliveredAt:
+            internal init(
+                id: Swift.Int,
+                event: Swift.String,
+                jobUuid: Swift.String,
+                status: Components.Schemas.WebhookDelivery.StatusPayload,
+                attempts: Components.Schemas.WebhookDelivery.AttemptsPayload,
+                nextAttemptAt: Foundation.Date? = nil,
+                createdAt: Foundation.Date,
+                deliveredAt: Foundation.Date? = nil
+            ) {
+                self.id = id
+                self.event = event
+                self.jobUuid = jobUuid
+                self.status = status
+                self.attempts = attempts
+                self.nextAttemptAt = nextAttemptAt
+                self.createdAt = createdAt
+                self.deliveredAt = deliveredAt
+            }
+            internal enum CodingKeys: String, CodingKey {
+                case id
+                case event
+                case jobUuid = "job_uuid"
+                case status
+                case attempts
+                case nextAttemptAt = "next_attempt_at"
+                case createdAt = "created_at"
+                case deliveredAt = "delivered_at"
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/WebhookDeliveryList`.
+        internal typealias WebhookDeliveryList = ResourceList<WebhookDeliveryView>
         /// - Remark: Generated from `#/components/schemas/AuditPage`.
         internal typealias AuditPage = ResourcePage<AuditEntryView>
         /// - Remark: Generated from `#/components/schemas/AuditEntry`.

@@ -158,6 +158,60 @@ internal protocol APIProtocol: Sendable {
     /// - Remark: HTTP `GET /api/v1/job/{uuid}/stdout`.
     /// - Remark: Generated from `#/paths//api/v1/job/{uuid}/stdout/get(jobStdout)`.
     func jobStdout(_ input: Operations.JobStdout.Input) async throws -> Operations.JobStdout.Output
+    /// Schedules in the token's scope, in id order.
+    ///
+    /// - Remark: HTTP `GET /api/v1/schedule`.
+    /// - Remark: Generated from `#/paths//api/v1/schedule/get(listSchedules)`.
+    func listSchedules(_ input: Operations.ListSchedules.Input) async throws -> Operations.ListSchedules.Output
+    /// Create a schedule that launches a job on a cron timetable (operators, within the job's env).
+    ///
+    /// Each due time launches exactly one job, however many gateways run; a due time that passed while no gateway ran launches one job when one comes back. The job carries schedule_id.
+    ///
+    /// - Remark: HTTP `POST /api/v1/schedule`.
+    /// - Remark: Generated from `#/paths//api/v1/schedule/post(createSchedule)`.
+    func createSchedule(_ input: Operations.CreateSchedule.Input) async throws -> Operations.CreateSchedule.Output
+    /// A schedule with its next and last runs.
+    ///
+    /// - Remark: HTTP `GET /api/v1/schedule/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/schedule/{id}/get(getSchedule)`.
+    func getSchedule(_ input: Operations.GetSchedule.Input) async throws -> Operations.GetSchedule.Output
+    /// Change a schedule's fields; the next due time is worked out again.
+    ///
+    /// - Remark: HTTP `PATCH /api/v1/schedule/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/schedule/{id}/patch(updateSchedule)`.
+    func updateSchedule(_ input: Operations.UpdateSchedule.Input) async throws -> Operations.UpdateSchedule.Output
+    /// Delete a schedule (its jobs stay, with schedule_id null).
+    ///
+    /// - Remark: HTTP `DELETE /api/v1/schedule/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/schedule/{id}/delete(deleteSchedule)`.
+    func deleteSchedule(_ input: Operations.DeleteSchedule.Input) async throws -> Operations.DeleteSchedule.Output
+    /// Webhooks (admins only; never their secrets).
+    ///
+    /// - Remark: HTTP `GET /api/v1/webhook`.
+    /// - Remark: Generated from `#/paths//api/v1/webhook/get(listWebhooks)`.
+    func listWebhooks(_ input: Operations.ListWebhooks.Input) async throws -> Operations.ListWebhooks.Output
+    /// Create a webhook (admins only); each finished job of its envs is POSTed to it, signed with its secret.
+    ///
+    /// The body is {"event": "job_finished", "delivery_id", "job": (as GET /api/v1/job/{uuid} shows it), "links"}, with X-Pansible-Event, X-Pansible-Delivery and X-Pansible-Signature: sha256=<hex HMAC-SHA256 of the body under the secret>. A delivery that gets no 2xx answer is tried again with a doubling backoff; deliveries are kept in the database, so none is lost across a gateway restart (at least once: a repeat has the same X-Pansible-Delivery).
+    ///
+    /// - Remark: HTTP `POST /api/v1/webhook`.
+    /// - Remark: Generated from `#/paths//api/v1/webhook/post(createWebhook)`.
+    func createWebhook(_ input: Operations.CreateWebhook.Input) async throws -> Operations.CreateWebhook.Output
+    /// A webhook (admins only).
+    ///
+    /// - Remark: HTTP `GET /api/v1/webhook/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/webhook/{id}/get(getWebhook)`.
+    func getWebhook(_ input: Operations.GetWebhook.Input) async throws -> Operations.GetWebhook.Output
+    /// Delete a webhook and its deliveries (admins only).
+    ///
+    /// - Remark: HTTP `DELETE /api/v1/webhook/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/webhook/{id}/delete(deleteWebhook)`.
+    func deleteWebhook(_ input: Operations.DeleteWebhook.Input) async throws -> Operations.DeleteWebhook.Output
+    /// A webhook's deliveries, newest first, each with every attempt (admins only).
+    ///
+    /// - Remark: HTTP `GET /api/v1/webhook/{id}/deliveries`.
+    /// - Remark: Generated from `#/paths//api/v1/webhook/{id}/deliveries/get(webhookDeliveries)`.
+    func webhookDeliveries(_ input: Operations.WebhookDeliveries.Input) async throws -> Operations.WebhookDeliveries.Output
     /// The audit log, newest first (admins only; a token scoped to some environments sees their records only).
     ///
     /// Every state-changing call, allowed or refused, with when, which token, the operation, the resource and its id, the environment and the status code answered.
@@ -542,6 +596,132 @@ extension APIProtocol {
         headers: Operations.JobStdout.Input.Headers = .init()
     ) async throws -> Operations.JobStdout.Output {
         try await jobStdout(Operations.JobStdout.Input(
+            path: path,
+            query: query,
+            headers: headers
+        ))
+    }
+    /// Schedules in the token's scope, in id order.
+    ///
+    /// - Remark: HTTP `GET /api/v1/schedule`.
+    /// - Remark: Generated from `#/paths//api/v1/schedule/get(listSchedules)`.
+    internal func listSchedules(headers: Operations.ListSchedules.Input.Headers = .init()) async throws -> Operations.ListSchedules.Output {
+        try await listSchedules(Operations.ListSchedules.Input(headers: headers))
+    }
+    /// Create a schedule that launches a job on a cron timetable (operators, within the job's env).
+    ///
+    /// Each due time launches exactly one job, however many gateways run; a due time that passed while no gateway ran launches one job when one comes back. The job carries schedule_id.
+    ///
+    /// - Remark: HTTP `POST /api/v1/schedule`.
+    /// - Remark: Generated from `#/paths//api/v1/schedule/post(createSchedule)`.
+    internal func createSchedule(
+        headers: Operations.CreateSchedule.Input.Headers = .init(),
+        body: Operations.CreateSchedule.Input.Body
+    ) async throws -> Operations.CreateSchedule.Output {
+        try await createSchedule(Operations.CreateSchedule.Input(
+            headers: headers,
+            body: body
+        ))
+    }
+    /// A schedule with its next and last runs.
+    ///
+    /// - Remark: HTTP `GET /api/v1/schedule/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/schedule/{id}/get(getSchedule)`.
+    internal func getSchedule(
+        path: Operations.GetSchedule.Input.Path,
+        headers: Operations.GetSchedule.Input.Headers = .init()
+    ) async throws -> Operations.GetSchedule.Output {
+        try await getSchedule(Operations.GetSchedule.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Change a schedule's fields; the next due time is worked out again.
+    ///
+    /// - Remark: HTTP `PATCH /api/v1/schedule/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/schedule/{id}/patch(updateSchedule)`.
+    internal func updateSchedule(
+        path: Operations.UpdateSchedule.Input.Path,
+        headers: Operations.UpdateSchedule.Input.Headers = .init(),
+        body: Operations.UpdateSchedule.Input.Body
+    ) async throws -> Operations.UpdateSchedule.Output {
+        try await updateSchedule(Operations.UpdateSchedule.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Delete a schedule (its jobs stay, with schedule_id null).
+    ///
+    /// - Remark: HTTP `DELETE /api/v1/schedule/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/schedule/{id}/delete(deleteSchedule)`.
+    internal func deleteSchedule(
+        path: Operations.DeleteSchedule.Input.Path,
+        headers: Operations.DeleteSchedule.Input.Headers = .init()
+    ) async throws -> Operations.DeleteSchedule.Output {
+        try await deleteSchedule(Operations.DeleteSchedule.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Webhooks (admins only; never their secrets).
+    ///
+    /// - Remark: HTTP `GET /api/v1/webhook`.
+    /// - Remark: Generated from `#/paths//api/v1/webhook/get(listWebhooks)`.
+    internal func listWebhooks(headers: Operations.ListWebhooks.Input.Headers = .init()) async throws -> Operations.ListWebhooks.Output {
+        try await listWebhooks(Operations.ListWebhooks.Input(headers: headers))
+    }
+    /// Create a webhook (admins only); each finished job of its envs is POSTed to it, signed with its secret.
+    ///
+    /// The body is {"event": "job_finished", "delivery_id", "job": (as GET /api/v1/job/{uuid} shows it), "links"}, with X-Pansible-Event, X-Pansible-Delivery and X-Pansible-Signature: sha256=<hex HMAC-SHA256 of the body under the secret>. A delivery that gets no 2xx answer is tried again with a doubling backoff; deliveries are kept in the database, so none is lost across a gateway restart (at least once: a repeat has the same X-Pansible-Delivery).
+    ///
+    /// - Remark: HTTP `POST /api/v1/webhook`.
+    /// - Remark: Generated from `#/paths//api/v1/webhook/post(createWebhook)`.
+    internal func createWebhook(
+        headers: Operations.CreateWebhook.Input.Headers = .init(),
+        body: Operations.CreateWebhook.Input.Body
+    ) async throws -> Operations.CreateWebhook.Output {
+        try await createWebhook(Operations.CreateWebhook.Input(
+            headers: headers,
+            body: body
+        ))
+    }
+    /// A webhook (admins only).
+    ///
+    /// - Remark: HTTP `GET /api/v1/webhook/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/webhook/{id}/get(getWebhook)`.
+    internal func getWebhook(
+        path: Operations.GetWebhook.Input.Path,
+        headers: Operations.GetWebhook.Input.Headers = .init()
+    ) async throws -> Operations.GetWebhook.Output {
+        try await getWebhook(Operations.GetWebhook.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Delete a webhook and its deliveries (admins only).
+    ///
+    /// - Remark: HTTP `DELETE /api/v1/webhook/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/webhook/{id}/delete(deleteWebhook)`.
+    internal func deleteWebhook(
+        path: Operations.DeleteWebhook.Input.Path,
+        headers: Operations.DeleteWebhook.Input.Headers = .init()
+    ) async throws -> Operations.DeleteWebhook.Output {
+        try await deleteWebhook(Operations.DeleteWebhook.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// A webhook's deliveries, newest first, each with every attempt (admins only).
+    ///
+    /// - Remark: HTTP `GET /api/v1/webhook/{id}/deliveries`.
+    /// - Remark: Generated from `#/paths//api/v1/webhook/{id}/deliveries/get(webhookDeliveries)`.
+    internal func webhookDeliveries(
+        path: Operations.WebhookDeliveries.Input.Path,
+        query: Operations.WebhookDeliveries.Input.Query = .init(),
+        headers: Operations.WebhookDeliveries.Input.Headers = .init()
+    ) async throws -> Operations.WebhookDeliveries.Output {
+        try await webhookDeliveries(Operations.WebhookDeliveries.Input(
             path: path,
             query: query,
             headers: headers

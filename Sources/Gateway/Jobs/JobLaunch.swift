@@ -13,6 +13,8 @@ struct JobLaunch: Sendable {
     /// For a relaunch: the job it relaunches, and what that job ran, pinned (the inventory version, and the
     /// commit its split chose; nil when it never split).
     var relaunch: Relaunch? = nil
+    /// The schedule launching it.
+    var scheduleID: Int64? = nil
 
     struct Relaunch: Sendable {
         var of: UUID

@@ -61,6 +61,16 @@ extension JobOptions {
 }
 
 extension JobLaunch {
+    /// The launch a `POST /api/v1/job` body asks for, checked.
+    init(request: Components.Schemas.JobCreate, idempotencyKey: String?) throws(APIError) {
+        let (env, credentialID, options) = try Self.requested(env: request.value2.env, options: request.value1)
+        self.init(
+            env: env, playbookID: try GatewayAPI.int(request.value2.playbookId, field: "playbook_id", range: 1...Int64.max),
+            inventoryID: try GatewayAPI.int(request.value2.inventoryId, field: "inventory_id", range: 1...Int64.max), credentialID: credentialID,
+            appID: nil, options: options, idempotencyKey: idempotencyKey
+        )
+    }
+
     /// `env`, `credential_id` and the job options of a launch or deploy request, checked.
     static func requested(
         env: String, options request: Components.Schemas.JobOptions

@@ -26,6 +26,8 @@ struct Job: Sendable, Hashable {
     var deadlineAt: Date?
     /// The job this one relaunched.
     var relaunchOf: UUID? = nil
+    /// The schedule that launched it.
+    var scheduleID: Int64? = nil
 }
 
 /// The filters and page of `GET /api/v1/jobs`.

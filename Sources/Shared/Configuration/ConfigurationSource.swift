@@ -198,3 +198,12 @@ public struct ListenAddress: Sendable, Equatable, CustomStringConvertible {
 
     public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
 }
+
+extension ListenAddress {
+    /// `scheme://host:port` when the address names a host (not every interface, which names no host a client can
+    /// use); nil otherwise.
+    public func url(scheme: String) -> String? {
+        guard !host.isEmpty, !["0.0.0.0", "::", "[::]", "*"].contains(host) else { return nil }
+        return "\(scheme)://\(host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host):\(port)"
+    }
+}

@@ -17,6 +17,9 @@ public struct GatewayConfiguration: Sendable {
     /// `progress_url`: the collector's WebSocket address as clients reach it (`ws://pansible.example:5858`); the
     /// gateway shows each job's live progress address from it. Default: from `ws_port` when that names a host.
     public var progressURL: String?
+    /// `public_url`: the gateway's address as clients reach it (`https://pansible.example`), for the links in
+    /// webhook deliveries. Default: `http://` and `port` when that names a host, else `http://127.0.0.1:PORT`.
+    public var publicURL: String
 
     public init(source: ConfigurationSource) throws {
         self.address = try source.address("port", default: ListenAddress(host: "127.0.0.1", port: 5757))
@@ -29,6 +32,14 @@ public struct GatewayConfiguration: Sendable {
                 throw ConfigurationError(key: "progress_url", message: "expected a ws:// or wss:// URL, got '\(text)'")
             }
             self.progressURL = text.hasSuffix("/") ? String(text.dropLast()) : text
+        }
+        if let text = source.string("public_url").flatMap({ $0.isEmpty ? nil : $0 }) {
+            guard let url = URL(string: text), url.scheme == "http" || url.scheme == "https", url.host != nil else {
+                throw ConfigurationError(key: "public_url", message: "expected an http:// or https:// URL, got '\(text)'")
+            }
+            self.publicURL = text.hasSuffix("/") ? String(text.dropLast()) : text
+        } else {
+            self.publicURL = address.url(scheme: "http") ?? "http://127.0.0.1:\(address.port)"
         }
     }
 }

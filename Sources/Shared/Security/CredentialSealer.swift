@@ -20,27 +20,33 @@ public struct CredentialSealer: Sendable {
 
     /// The AES-GCM combined box (nonce, ciphertext, tag) of the secret's JSON.
     public func seal(_ secret: CredentialSecret) throws -> Data {
-        let plaintext = try MessageCoding.encoder().encode(secret)
+        try seal(bytes: try MessageCoding.encoder().encode(secret))
+    }
+
+    public func open(_ combined: Data) throws -> CredentialSecret {
+        try MessageCoding.decoder().decode(CredentialSecret.self, from: try open(bytes: combined))
+    }
+
+    /// The AES-GCM combined box of any secret bytes (a webhook's signing secret).
+    public func seal(bytes plaintext: Data) throws -> Data {
         guard let combined = try AES.GCM.seal(plaintext, using: key).combined else {
             throw CredentialSealerError.sealingFailed
         }
         return combined
     }
 
-    public func open(_ combined: Data) throws -> CredentialSecret {
+    public func open(bytes combined: Data) throws -> Data {
         let box: AES.GCM.SealedBox
         do {
             box = try AES.GCM.SealedBox(combined: combined)
         } catch {
             throw CredentialSealerError.malformed
         }
-        let plaintext: Data
         do {
-            plaintext = try AES.GCM.open(box, using: key)
+            return try AES.GCM.open(box, using: key)
         } catch {
             throw CredentialSealerError.wrongKey
         }
-        return try MessageCoding.decoder().decode(CredentialSecret.self, from: plaintext)
     }
 
     /// Opens a credential as carried in job and shard messages.

@@ -12,5 +12,7 @@ public struct Migration: Sendable {
     }
 
     /// Every migration of the project, in order.
-    public static let all: [Migration] = [.initialSchema, .gatewayIndexes, .jobDeadlines, .jobRelaunches, .access, .collectorState, .deadLetters]
+    public static let all: [Migration] = [
+        .initialSchema, .gatewayIndexes, .jobDeadlines, .jobRelaunches, .access, .schedules, .webhooks, .collectorState, .deadLetters,
+    ]
 }

@@ -82,6 +82,17 @@ final class Stack: @unchecked Sendable {
         return process
     }
 
+    /// Starts one more gateway on the same database and broker; returns its address once it is ready.
+    func addGateway(name: String) async throws -> URL {
+        let url = URL(string: "http://127.0.0.1:\(TestServices.freePort())")!
+        var environment = self.environment
+        environment["PANSIBLE_PORT"] = "127.0.0.1:\(url.port!)"
+        let process = try await ServiceProcess(binary: "pansible-gateway", environment: environment, logDirectory: directory, name: name)
+        processes.append(process)
+        try await waitReady(url, process: process)
+        return url
+    }
+
     /// Kills the running gateway, splitter or collector (`binary`) with `signal` and starts a new one with the
     /// same environment (its log beside the old one's); waits until a new gateway or collector is ready.
     func replace(_ binary: String, signal: Int32 = SIGKILL) async throws {

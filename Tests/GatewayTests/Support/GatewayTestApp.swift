@@ -27,11 +27,12 @@ enum GatewayTestApp {
     /// Runs `body` with a client for the gateway's routes and a PostgreSQL client on the same fresh database.
     static func withApp<T: Sendable>(
         publisher: any MessagePublishing = RecordingPublisher(), relaySettings: OutboxRelay.Settings = .init(),
-        _ body: @Sendable (any TestClientProtocol, PostgresClient) async throws -> T
+        webhookSettings: WebhookDispatcher.Settings = .init(), _ body: @Sendable (any TestClientProtocol, PostgresClient) async throws -> T
     ) async throws -> T {
         let database = try await TestServices.createDatabase()
         do {
-            let result = try await run(database: database.url, publisher: publisher, relaySettings: relaySettings, body)
+            let result = try await run(
+                database: database.url, publisher: publisher, relaySettings: relaySettings, webhookSettings: webhookSettings, body)
             try await TestServices.dropDatabase(database.name)
             return result
         } catch {
@@ -41,13 +42,14 @@ enum GatewayTestApp {
     }
 
     static func run<T: Sendable>(
-        database: URL, publisher: any MessagePublishing, relaySettings: OutboxRelay.Settings,
+        database: URL, publisher: any MessagePublishing, relaySettings: OutboxRelay.Settings, webhookSettings: WebhookDispatcher.Settings = .init(),
         _ body: @Sendable (any TestClientProtocol, PostgresClient) async throws -> T
     ) async throws -> T {
         var logger = Logger(label: "test.gateway")
         logger.logLevel = .warning
         let app = try buildApplication(
-            configuration: try configuration(databaseURL: database), logger: logger, publisher: publisher, relaySettings: relaySettings
+            configuration: try configuration(databaseURL: database), logger: logger, publisher: publisher, relaySettings: relaySettings,
+            webhookSettings: webhookSettings
         )
         return try await app.test(.router) { client in
             try await TestServices.withPostgresClient(url: database) { postgres in

@@ -20,6 +20,8 @@ final class GatewayMemoryStore: Sendable {
         var jobs: [Int64: Job] = [:]
         var jobKeys: [String: Int64] = [:]
         var audit: [AuditEntry] = []
+        var schedules: [Int64: Schedule] = [:]
+        var webhooks: [Int64: Webhook] = [:]
         /// Message ids of outbox rows not published (nothing publishes them here).
         var outbox: [String] = []
         private var lastIDs: [String: Int64] = [:]

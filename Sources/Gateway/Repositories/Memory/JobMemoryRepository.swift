@@ -57,7 +57,7 @@ struct JobMemoryRepository: JobRepository {
             id: tables.nextID("jobs"), uuid: UUID(), env: launch.env, playbookID: launch.playbookID, inventoryID: launch.inventoryID,
             inventoryVersion: inventory.version, appID: launch.appID, credentialID: credentialID, options: options,
             status: JobStatus.pending.rawValue, createdAt: now, updatedAt: now,
-            deadlineAt: now.addingTimeInterval(TimeInterval(launch.options.deadline ?? defaultDeadline))
+            deadlineAt: now.addingTimeInterval(TimeInterval(launch.options.deadline ?? defaultDeadline)), scheduleID: launch.scheduleID
         )
         tables.jobs[job.id] = job
         if let key = launch.idempotencyKey { tables.jobKeys[key] = job.id }

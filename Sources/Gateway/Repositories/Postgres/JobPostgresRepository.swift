@@ -216,10 +216,11 @@ struct JobPostgresRepository: JobRepository {
             """
             WITH job AS (
                 INSERT INTO jobs (id, uuid, env, playbook_id, inventory_id, inventory_version, app_id, credential_id, options,
-                                  idempotency_key, created_at, updated_at, deadline_at, relaunch_of)
+                                  idempotency_key, created_at, updated_at, deadline_at, relaunch_of, schedule_id)
                 VALUES (\(resolved.jobID), \(uuid), \(launch.env), \(launch.playbookID), \(launch.inventoryID),
                         \(resolved.inventory.version), \(launch.appID), \(resolved.credential?.id), \(options)::jsonb,
-                        \(launch.idempotencyKey), \(createdAt), \(createdAt), \(deadline), \(launch.relaunch?.of))
+                        \(launch.idempotencyKey), \(createdAt), \(createdAt), \(deadline), \(launch.relaunch?.of),
+                        \(launch.scheduleID))
                 ON CONFLICT (idempotency_key) DO NOTHING
                 RETURNING id
             )

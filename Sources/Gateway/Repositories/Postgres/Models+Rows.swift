@@ -82,7 +82,8 @@ extension APIToken {
 extension Job {
     static let columns = """
         id, uuid, env, playbook_id, inventory_id, inventory_version, app_id, credential_id, options::text, status, status_reason,
-        playbook_commit, shard_count, host_count, cancel_requested_at, created_at, started_at, finished_at, updated_at, deadline_at, relaunch_of
+        playbook_commit, shard_count, host_count, cancel_requested_at, created_at, started_at, finished_at, updated_at, deadline_at, relaunch_of,
+        schedule_id
         """
 
     init(row: PostgresRow) throws {
@@ -94,8 +95,34 @@ extension Job {
                 playbookCommit: try c("playbook_commit"), shardCount: try c("shard_count"), hostCount: try c("host_count"),
                 cancelRequestedAt: try c("cancel_requested_at"), createdAt: try c("created_at"), startedAt: try c("started_at"),
                 finishedAt: try c("finished_at"), updatedAt: try c("updated_at"), deadlineAt: try c("deadline_at"),
-                relaunchOf: try c("relaunch_of")
+                relaunchOf: try c("relaunch_of"), scheduleID: try c("schedule_id")
             )
+        }
+    }
+}
+
+extension Schedule {
+    static let columns = """
+        id, name, cron, timezone, env, job::text AS job, enabled, next_run_at, last_run_at, last_job_uuid, last_error, created_at, updated_at
+        """
+
+    init(row: PostgresRow) throws {
+        self = try row.columns { c in
+            Schedule(
+                id: try c("id"), name: try c("name"), cron: try c("cron"), timezone: try c("timezone"), env: try c("env"), job: try c("job"),
+                enabled: try c("enabled"), nextRunAt: try c("next_run_at"), lastRunAt: try c("last_run_at"), lastJobUUID: try c("last_job_uuid"),
+                lastError: try c("last_error"), createdAt: try c("created_at"), updatedAt: try c("updated_at")
+            )
+        }
+    }
+}
+
+extension Webhook {
+    static let columns = "id, url, events, envs, created_at"
+
+    init(row: PostgresRow) throws {
+        self = try row.columns { c in
+            Webhook(id: try c("id"), url: try c("url"), events: try c("events"), envs: try c("envs"), createdAt: try c("created_at"))
         }
     }
 }
