@@ -23,10 +23,11 @@ struct ScheduleRunner: Service {
 
     func run() async throws {
         await startup?.wait()
-        try await cancelWhenGracefulShutdown {
+        // Shutdown cancels the wait between looks, which ends the loop (not an error of the service).
+        await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 await runDue()
-                try await Task.sleep(for: settings.interval)
+                try? await Task.sleep(for: settings.interval)
             }
         }
     }

@@ -35,10 +35,11 @@ struct WebhookDispatcher: Service {
 
     func run() async throws {
         await startup?.wait()
-        try await cancelWhenGracefulShutdown {
+        // Shutdown cancels the wait between looks, which ends the loop (not an error of the service).
+        await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 await sendDue()
-                try await Task.sleep(for: settings.interval)
+                try? await Task.sleep(for: settings.interval)
             }
         }
     }
