@@ -59,13 +59,7 @@ struct FleetJobTests {
         """
 
     @Test func hundredHostsInFourShardsMatchPlainAnsible() async throws {
-        let stack = try await Stack.start(workers: 2)
-        do {
-            try await run(stack)
-        } catch {
-            Issue.record("\(error)\n\(stack.logs())")
-        }
-        await stack.stop()
+        try await Stack.with(workers: 2) { try await run($0) }
     }
 
     private func run(_ stack: Stack) async throws {

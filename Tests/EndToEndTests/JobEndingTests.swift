@@ -25,18 +25,13 @@ struct JobEndingTests {
         """
 
     @Test func jobsThatNothingElseWouldEndAreEnded() async throws {
-        let stack = try await Stack.start(
+        try await Stack.with(
             workers: 1,
             environment: [
                 "PANSIBLE_COLLECTOR_SWEEP_INTERVAL": "1", "PANSIBLE_COLLECTOR_CANCEL_GRACE": "3",
                 "PANSIBLE_COLLECTOR_NO_WORKER_GRACE": "60",
-            ])
-        do {
-            try await run(stack)
-        } catch {
-            Issue.record("\(error)\n\(stack.logs())")
-        }
-        await stack.stop()
+            ]
+        ) { try await run($0) }
     }
 
     private func run(_ stack: Stack) async throws {

@@ -7,13 +7,7 @@ import Testing
 struct ScheduleTests {
     @Test func twoGatewaysLaunchOneJobPerMinute() async throws {
         // No worker: the jobs are launched and stay pending, which is all this test looks at.
-        let stack = try await Stack.start(workers: 0)
-        do {
-            try await run(stack)
-        } catch {
-            Issue.record("\(error)\n\(stack.logs())")
-        }
-        await stack.stop()
+        try await Stack.with(workers: 0) { try await run($0) }
     }
 
     private func run(_ stack: Stack) async throws {

@@ -7,13 +7,7 @@ import Testing
 @Suite(.enabled(if: TestServices.available))
 struct SecretRedactionTests {
     @Test func aPasswordInAGitURLIsNeverShown() async throws {
-        let stack = try await Stack.start(workers: 0)
-        do {
-            try await run(stack)
-        } catch {
-            Issue.record("\(error)\n\(stack.logs())")
-        }
-        await stack.stop()
+        try await Stack.with(workers: 0) { try await run($0) }
     }
 
     private func run(_ stack: Stack) async throws {

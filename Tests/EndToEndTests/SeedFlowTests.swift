@@ -17,13 +17,7 @@ struct SeedFlowTests {
         """
 
     @Test func seedRequestsRunAJobWithResultsAndProgress() async throws {
-        let stack = try await Stack.start(workers: 1)
-        do {
-            try await run(stack)
-        } catch {
-            Issue.record("\(error)\n\(stack.logs())")
-        }
-        await stack.stop()
+        try await Stack.with(workers: 1) { try await run($0) }
     }
 
     private func run(_ stack: Stack) async throws {

@@ -31,13 +31,7 @@ struct SpeedDefaultsTests {
         """
 
     @Test func defaultsUseEveryWorkerAndMitogenWithAnsiblesResults() async throws {
-        let stack = try await Stack.start(workers: 3, workerEnvironment: ["PANSIBLE_WORKER_CONCURRENCY": "1"])
-        do {
-            try await run(stack)
-        } catch {
-            Issue.record("\(error)\n\(stack.logs())")
-        }
-        await stack.stop()
+        try await Stack.with(workers: 3, workerEnvironment: ["PANSIBLE_WORKER_CONCURRENCY": "1"]) { try await run($0) }
     }
 
     private func run(_ stack: Stack) async throws {

@@ -22,14 +22,7 @@ struct ScheduleRunner: Service {
     let logger: Logger
 
     func run() async throws {
-        await startup?.wait()
-        // Shutdown cancels the wait between looks, which ends the loop (not an error of the service).
-        await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                await runDue()
-                try? await Task.sleep(for: settings.interval)
-            }
-        }
+        await PollingLoop.run(every: settings.interval, after: startup) { await runDue() }
     }
 
     /// Runs what is due now (the database away: logged, tried again on the next look).

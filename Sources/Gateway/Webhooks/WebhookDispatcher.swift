@@ -34,14 +34,7 @@ struct WebhookDispatcher: Service {
     let logger: Logger
 
     func run() async throws {
-        await startup?.wait()
-        // Shutdown cancels the wait between looks, which ends the loop (not an error of the service).
-        await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                await sendDue()
-                try? await Task.sleep(for: settings.interval)
-            }
-        }
+        await PollingLoop.run(every: settings.interval, after: startup) { await sendDue() }
     }
 
     /// Sends what is due now, several at once (the database away: logged, tried again on the next look).

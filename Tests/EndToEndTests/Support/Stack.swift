@@ -1,5 +1,6 @@
 import Foundation
 import TestSupport
+import Testing
 
 #if canImport(FoundationNetworking)
     import FoundationNetworking
@@ -42,6 +43,20 @@ final class Stack: @unchecked Sendable {
             extraEnvironment: environment)
         try await stack.launch(workers: workers, workerEnvironment: workerEnvironment)
         return stack
+    }
+
+    /// Starts a stack, runs `body` on it, records an error `body` throws with every process's log, and stops the
+    /// stack whatever happened.
+    static func with(
+        workers: Int = 2, workerEnvironment: [String: String] = [:], environment: [String: String] = [:], _ body: (Stack) async throws -> Void
+    ) async throws {
+        let stack = try await start(workers: workers, workerEnvironment: workerEnvironment, environment: environment)
+        do {
+            try await body(stack)
+        } catch {
+            Issue.record("\(error)\n\(stack.logs())")
+        }
+        await stack.stop()
     }
 
     var environment: [String: String] {

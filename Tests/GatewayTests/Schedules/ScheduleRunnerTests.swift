@@ -1,4 +1,5 @@
 import Foundation
+import HummingbirdTesting
 import Logging
 import PostgresNIO
 import Shared
@@ -21,6 +22,17 @@ struct ScheduleRunnerTests {
         }
     }
 
+    /// A schedule of a job of env alpha, and the playbook it runs.
+    static func schedule(_ client: any TestClientProtocol, cron: String) async throws -> (id: Int64, playbook: Int64) {
+        let fixtures = Fixtures(client: client)
+        let playbook = try await fixtures.playbook()
+        let inventory = try await fixtures.inventory(env: "alpha")
+        let created = try await client.create(
+            "/api/v1/schedule",
+            ["name": "s", "cron": .string(cron), "job": ["env": "alpha", "playbook_id": .int(playbook), "inventory_id": .int(inventory)]])
+        return (try #require(created.json["id"]?.intValue), playbook)
+    }
+
     static func scheduledJobs(_ postgres: PostgresClient, schedule: Int64) async throws -> [(uuid: UUID, key: String)] {
         var jobs: [(UUID, String)] = []
         let rows = try await postgres.query("SELECT uuid, idempotency_key FROM jobs WHERE schedule_id = \(schedule) ORDER BY id")
@@ -32,17 +44,7 @@ struct ScheduleRunnerTests {
     /// once, and the next due time is worked out from now.
     @Test func eachDueTimeLaunchesOneJobWhateverTheNumberOfGateways() async throws {
         try await GatewayTestApp.withApp { client, postgres in
-            let fixtures = Fixtures(client: client)
-            let playbook = try await fixtures.playbook()
-            let inventory = try await fixtures.inventory(env: "alpha")
-            let created = try await client.create(
-                "/api/v1/schedule",
-                [
-                    "name": "every-minute", "cron": "* * * * *",
-                    "job": ["env": "alpha", "playbook_id": .int(playbook), "inventory_id": .int(inventory)],
-                ]
-            )
-            let id = try #require(created.json["id"]?.intValue)
+            let (id, _) = try await Self.schedule(client, cron: "* * * * *")
             let runners = Self.runners(postgres, count: 4)
             for round in 1...3 {
                 // Due ten minutes ago, as after an outage of every gateway.
@@ -74,13 +76,7 @@ struct ScheduleRunnerTests {
     /// finds the same job.
     @Test func aDueTimeTakenAgainFindsItsJob() async throws {
         try await GatewayTestApp.withApp { client, postgres in
-            let fixtures = Fixtures(client: client)
-            let playbook = try await fixtures.playbook()
-            let inventory = try await fixtures.inventory(env: "alpha")
-            let created = try await client.create(
-                "/api/v1/schedule",
-                ["name": "daily", "cron": "@daily", "job": ["env": "alpha", "playbook_id": .int(playbook), "inventory_id": .int(inventory)]])
-            let id = try #require(created.json["id"]?.intValue)
+            let (id, _) = try await Self.schedule(client, cron: "@daily")
             let schedule = try #require(try await SchedulePostgresRepository(client: postgres, logger: Logger(label: "test")).get(id: id))
             let jobs = JobPostgresRepository(client: postgres, signal: OutboxSignal(), logger: Logger(label: "test"))
             let first = await ScheduleRunner.launch(schedule, jobs: jobs, logger: Logger(label: "test"))
@@ -94,13 +90,7 @@ struct ScheduleRunnerTests {
     /// A schedule whose playbook is gone launches nothing and says why, and is due again next time.
     @Test func aScheduleThatCannotLaunchSaysWhy() async throws {
         try await GatewayTestApp.withApp { client, postgres in
-            let fixtures = Fixtures(client: client)
-            let playbook = try await fixtures.playbook()
-            let inventory = try await fixtures.inventory(env: "alpha")
-            let created = try await client.create(
-                "/api/v1/schedule",
-                ["name": "daily", "cron": "@daily", "job": ["env": "alpha", "playbook_id": .int(playbook), "inventory_id": .int(inventory)]])
-            let id = try #require(created.json["id"]?.intValue)
+            let (id, playbook) = try await Self.schedule(client, cron: "@daily")
             #expect(try await client.api("/api/v1/playbook/\(playbook)", method: .delete).status == .noContent)
             try await postgres.query("UPDATE schedules SET next_run_at = now() - interval '1 minute' WHERE id = \(id)")
             await Self.runners(postgres, count: 1)[0].runDue()
