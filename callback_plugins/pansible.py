@@ -11,6 +11,10 @@
 # stdout callback runs before notification callbacks, so the output between two offsets is the output of
 # the later event; the worker attaches it to that event and the job's whole log can be rebuilt in order.
 #
+# A credential's secrets (the vault password, the SSH key and each of its lines), read from the run's private
+# directory (PANSIBLE_SECRETS_DIR), are masked in every event; the worker masks Ansible's own output likewise.
+# The run ends itself when its worker dies: the worker holds a lock on PANSIBLE_RUN_LOCK while the run lasts.
+#
 # Works with ansible-core 2.14 to 2.19: only the documented callback API is used, with the 2.19 property
 # names (`result.host`, `result.task`, `result.result`) preferred and the older underscored ones as fallback.
 
@@ -23,11 +27,14 @@ DOCUMENTATION = '''
     description:
       - Appends one JSON object per Ansible event to the file named by PANSIBLE_EVENTS_FILE.
       - Results of tasks with no_log are censored; results larger than PANSIBLE_RESULT_MAX_BYTES are trimmed.
+      - The credential's secrets found in PANSIBLE_SECRETS_DIR are masked in every event.
+      - The run ends itself when the worker's lock on PANSIBLE_RUN_LOCK goes (the worker died).
     requirements:
       - enable it with ANSIBLE_CALLBACKS_ENABLED=pansible and set PANSIBLE_EVENTS_FILE
 '''
 
 import datetime
+import fcntl
 import json
 import math
 import os
@@ -52,6 +59,9 @@ TRIM_KEEP_KEYS = ('changed', 'failed', 'skipped', 'unreachable', 'rc', 'attempts
                   'skip_reason', 'false_condition', 'censored')
 TRIM_TEXT_KEYS = ('msg', 'stdout', 'stderr', 'item')
 DEFAULT_RESULT_MAX_BYTES = 256 * 1024
+# What a credential's secret is replaced with; shorter secrets are left alone (they would hide ordinary words).
+MASK = '********'
+MASK_MINIMUM_LENGTH = 4
 
 
 def _now():
@@ -80,6 +90,36 @@ def _dumps(value):
         return json.dumps(_finite(value), ensure_ascii=False, allow_nan=False, default=str)
 
 
+def _lock_is_free(descriptor):
+    """Whether nobody holds an exclusive lock on the file (a shared lock is taken and let go at once)."""
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except OSError:
+        return False
+    fcntl.flock(descriptor, fcntl.LOCK_UN)
+    return True
+
+
+def _end_process_group():
+    """SIGTERM to the run's process group, then SIGKILL 5 s later. A forked helper, which ignores SIGTERM, sends
+    both: the SIGTERM ends this process, and SIGKILL must still reach what survives it (and, in a sandbox,
+    bubblewrap's init, whose end ends every process of the run)."""
+    try:
+        if os.fork() != 0:
+            return
+    except OSError:
+        os.killpg(os.getpgrp(), signal.SIGKILL)
+        return
+    try:
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        os.killpg(os.getpgrp(), signal.SIGTERM)
+        time.sleep(5)
+        os.killpg(os.getpgrp(), signal.SIGKILL)
+    finally:
+        os._exit(0)
+
+
 def _attribute(obj, name):
     """`obj.name` (ansible-core 2.19) or `obj._name` (older)."""
     try:
@@ -103,6 +143,7 @@ class CallbackModule(CallbackBase):
         self._play = None
         self._task = None
         self._started = {}
+        self._secrets = []
         try:
             self._max_bytes = int(os.environ.get('PANSIBLE_RESULT_MAX_BYTES', DEFAULT_RESULT_MAX_BYTES))
         except ValueError:
@@ -110,31 +151,69 @@ class CallbackModule(CallbackBase):
         if not self._path:
             self.disabled = True
             return
+        self._secrets = self._load_secrets()
         self._file = open(self._path, 'a', encoding='utf-8', errors='replace')
         self._watch_worker()
 
     def _watch_worker(self):
-        """Ends the run when the worker that started it dies (SIGKILL, crash): its shard is redelivered
-        to another worker, and two runs must not work on the same hosts at once."""
-        try:
-            worker = int(os.environ.get('PANSIBLE_WORKER_PID', '0'))
-        except ValueError:
+        """Ends the run when the worker that started it is gone (SIGKILL, crash): its shard is redelivered to
+        another worker, and two runs must not work on the same hosts at once.
+
+        The worker holds an exclusive lock on the run's lock file (PANSIBLE_RUN_LOCK) for as long as the run
+        lasts, and the kernel drops it when the worker dies, however it dies; this works the same in a sandbox
+        or a container, where the worker's process is out of sight."""
+        path = os.environ.get('PANSIBLE_RUN_LOCK')
+        if not path:
             return
-        if worker <= 0 or os.getppid() != worker:
+        try:
+            lock = os.open(path, os.O_RDONLY | getattr(os, 'O_CLOEXEC', 0))
+        except OSError:
+            return
+        if _lock_is_free(lock):  # nobody holds it: not a worker's run
+            os.close(lock)
             return
 
         def watch():
-            while os.getppid() == worker:
+            while not _lock_is_free(lock):
                 time.sleep(0.5)
-            for sig, grace in ((signal.SIGTERM, 5), (signal.SIGKILL, 0)):
-                try:
-                    os.killpg(os.getpgrp(), sig)
-                except OSError:
-                    return
-                time.sleep(grace)
+            _end_process_group()
 
         thread = threading.Thread(target=watch, name='pansible-worker-watch', daemon=True)
         thread.start()
+
+    # -- secrets ---------------------------------------------------------------------------------------
+
+    def _load_secrets(self):
+        """The credential's secrets, read from the run's private directory (PANSIBLE_SECRETS_DIR), so that a
+        task printing them shows MASK instead: the vault password, the SSH key and each line of the key (a task
+        may print it line by line). Longest first, so a line never leaves part of the whole key behind."""
+        directory = os.environ.get('PANSIBLE_SECRETS_DIR')
+        secrets = set()
+        for name in ('ssh_key', 'vault_password') if directory else ():
+            try:
+                with open(os.path.join(directory, name), encoding='utf-8', errors='replace') as handle:
+                    text = handle.read()
+            except OSError:
+                continue
+            for candidate in [text.strip()] + [line.strip() for line in text.splitlines()]:
+                if len(candidate) >= MASK_MINIMUM_LENGTH:
+                    secrets.add(candidate)
+        return sorted(secrets, key=len, reverse=True)
+
+    def _mask(self, value):
+        """`value` (a string, or JSON-like data) with every secret replaced by MASK."""
+        if not self._secrets:
+            return value
+        if isinstance(value, str):
+            for secret in self._secrets:
+                if secret in value:
+                    value = value.replace(secret, MASK)
+            return value
+        if isinstance(value, dict):
+            return {self._mask(k) if isinstance(k, str) else k: self._mask(v) for k, v in value.items()}
+        if isinstance(value, (list, tuple)):
+            return [self._mask(v) for v in value]
+        return value
 
     # -- writing ---------------------------------------------------------------------------------------
 
@@ -167,6 +246,7 @@ class CallbackModule(CallbackBase):
         for key, value in fields.items():
             if value is not None:
                 event[key] = value
+        event = self._mask(event)
         offset = self._output_offset()
         if offset is not None:
             event['stdout_offset'] = offset
@@ -232,6 +312,9 @@ class CallbackModule(CallbackBase):
         data = _attribute(result, 'result')
         data = dict(data) if data is not None else {}
         data = self._strip_internal(self._censor(data, task))
+        # Masked before trimming: a secret cut in half by the trim would no longer be found.
+        if self._secrets:
+            data = self._mask(json.loads(_dumps(data)))
         res, trimmed = self._trim(data)
         host_name = host.get_name() if host is not None else None
         task_uuid = task._uuid if task is not None else None

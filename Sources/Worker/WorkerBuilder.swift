@@ -76,7 +76,8 @@ func makeShardRunner(
             environment: childEnvironment.merging(worker.environment) { _, new in new }, logger: logger),
         publisher: publisher,
         mitogen: MitogenSupport(ansiblePlaybook: worker.ansiblePlaybook, environment: childEnvironment, logger: logger),
-        pluginDirectory: pluginDirectory, registry: registry, baseEnvironment: environment, logger: logger)
+        pluginDirectory: pluginDirectory, isolation: RunIsolation.resolve(configuration: worker), registry: registry,
+        baseEnvironment: environment, logger: logger)
 }
 
 /// Finds the directory holding the callback plugin `pansible.py`.

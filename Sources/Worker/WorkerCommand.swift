@@ -27,13 +27,17 @@ public struct WorkerCommand: AsyncParsableCommand {
         if let pool { environment["PANSIBLE_WORKER_POOL"] = pool }
         if let concurrency { environment["PANSIBLE_WORKER_CONCURRENCY"] = String(concurrency) }
         try await ProcessBootstrap.run(process: "pansible-worker", configPath: config, environment: environment) { bootstrap in
+            var configuration = bootstrap.configuration
+            // The configuration file may hold secrets: a sandboxed run must not read it.
+            configuration.worker.sandboxHide.append(config)
+            try await RunIsolation.verify(configuration: configuration.worker)
             if let shardFile {
-                let report = try await SingleShardRun.run(path: shardFile, configuration: bootstrap.configuration, logger: bootstrap.logger)
+                let report = try await SingleShardRun.run(path: shardFile, configuration: configuration, logger: bootstrap.logger)
                 print(String(decoding: try MessageCoding.encode(report), as: UTF8.self))
                 if !report.delivered { throw ExitCode.failure }
                 return
             }
-            let group = try buildWorker(configuration: bootstrap.configuration, logger: bootstrap.logger, registry: bootstrap.registry)
+            let group = try buildWorker(configuration: configuration, logger: bootstrap.logger, registry: bootstrap.registry)
             try await group.run()
         }
     }

@@ -21,8 +21,8 @@ import Testing
     @Test func onlyRunsNoLiveWorkerOwnsAreRemoved() throws {
         let work = try WorkerFixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: work) }
+        // Removed once, below: a second removal would close its lock's descriptor again, by then perhaps another's.
         let live = try RunDirectory.create(workDirectory: work, runID: UUID())
-        defer { live.remove() }
         let unlocked = try Self.makeStaleRun(in: work, withLockFile: false)
         let freeLock = try Self.makeStaleRun(in: work, withLockFile: true)
         let loneLock = RunDirectory.runsDirectory(workDirectory: work) + "/\(UUID().uuidString.lowercased()).lock"

@@ -151,7 +151,9 @@ struct WorkerBrokerTests {
         await broker.close()
     }
 
-    @Test func killedWorkersShardRunsAgainOnAnotherWorker() async throws {
+    /// Sandboxed or not, the orphaned run ends itself once its worker's lock on the run is gone.
+    @Test(arguments: [IsolationMode.bubblewrap, .none])
+    func killedWorkersShardRunsAgainOnAnotherWorker(isolation: IsolationMode) async throws {
         let broker = try await WorkerBroker()
         let playbook = """
             - hosts: all
@@ -174,6 +176,7 @@ struct WorkerBrokerTests {
                 "PANSIBLE_AMQP_URL": broker.url, "PANSIBLE_AMQP_RECONNECT_MAX_DELAY": "0.5", "PANSIBLE_WORKER_ID": id,
                 "PANSIBLE_WORKER_WORK_DIR": "\(work)/\(id)", "PANSIBLE_LOG_LEVEL": "info",
                 "PANSIBLE_WORKER_CALLBACK_PLUGINS": WorkerFixtures.packageRoot + "/callback_plugins",
+                "PANSIBLE_WORKER_ISOLATION": isolation.rawValue,
             ]
         }
         let logs = URL(fileURLWithPath: work)

@@ -9,13 +9,15 @@ import Testing
 /// when they were published, a shard delivered twice runs once, a shard past its job's deadline never runs.
 @Suite(.serialized, .enabled(if: TestServices.available, "needs RabbitMQ (make test)"))
 struct WorkerLedgerTests {
-    /// A playbook that appends a line to `marker` on every run, then takes a moment.
-    static func markerPlaybook(_ marker: String, sleep: Int = 2) -> String {
+    /// A playbook that connects once to `marker` on every run, then takes a moment. (A sandboxed run cannot leave
+    /// a file where the test would see it; a connection to a listener that counts them gets through.)
+    static func markerPlaybook(_ marker: StalledGitServer, sleep: Int = 2) -> String {
         """
         - hosts: all
           gather_facts: false
           tasks:
-            - ansible.builtin.shell: echo run >> \(marker)
+            - ansible.builtin.shell: exec 3<>/dev/tcp/127.0.0.1/\(marker.port)
+              args: {executable: /bin/bash}
             - ansible.builtin.command: sleep \(sleep)
         """
     }
@@ -36,16 +38,17 @@ struct WorkerLedgerTests {
         }
     }
 
-    static func runs(_ marker: String) -> Int {
-        ((try? String(contentsOfFile: marker, encoding: .utf8)) ?? "").split(separator: "\n").count
+    static func runs(_ marker: StalledGitServer) -> Int {
+        marker.connectionCount
     }
 
     @Test func aCancelPublishedWhileNoWorkerRunsStopsTheShardOfALaterWorker() async throws {
         let broker = try await WorkerBroker()
         let work = try WorkerFixtures.temporaryDirectory()
-        let marker = "\(work)/runs"
+        let marker = try StalledGitServer()
         let repository = try await GitRepositoryFixture.create(files: ["site.yml": Self.markerPlaybook(marker)])
         defer {
+            marker.close()
             repository.remove()
             try? FileManager.default.removeItem(atPath: work)
         }
@@ -67,9 +70,10 @@ struct WorkerLedgerTests {
     @Test func theSameShardPublishedTwiceRunsOnceAndAgainAfterItFinishedNotAtAll() async throws {
         let broker = try await WorkerBroker()
         let work = try WorkerFixtures.temporaryDirectory()
-        let marker = "\(work)/runs"
+        let marker = try StalledGitServer()
         let repository = try await GitRepositoryFixture.create(files: ["site.yml": Self.markerPlaybook(marker)])
         defer {
+            marker.close()
             repository.remove()
             try? FileManager.default.removeItem(atPath: work)
         }
@@ -106,9 +110,10 @@ struct WorkerLedgerTests {
     @Test func aRedeliveryWaitsWhileAnotherLiveWorkerRunsTheEarlierAttempt() async throws {
         let broker = try await WorkerBroker()
         let work = try WorkerFixtures.temporaryDirectory()
-        let marker = "\(work)/runs"
+        let marker = try StalledGitServer()
         let repository = try await GitRepositoryFixture.create(files: ["site.yml": Self.markerPlaybook(marker, sleep: 0)])
         defer {
+            marker.close()
             repository.remove()
             try? FileManager.default.removeItem(atPath: work)
         }
@@ -172,9 +177,10 @@ struct WorkerLedgerTests {
     @Test func aShardPastItsJobsDeadlineIsReportedWithoutRunning() async throws {
         let broker = try await WorkerBroker()
         let work = try WorkerFixtures.temporaryDirectory()
-        let marker = "\(work)/runs"
+        let marker = try StalledGitServer()
         let repository = try await GitRepositoryFixture.create(files: ["site.yml": Self.markerPlaybook(marker, sleep: 0)])
         defer {
+            marker.close()
             repository.remove()
             try? FileManager.default.removeItem(atPath: work)
         }

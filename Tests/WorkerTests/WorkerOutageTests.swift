@@ -58,9 +58,10 @@ struct WorkerOutageTests {
     @Test func aShardDeliveredAgainAfterTheConnectionDroppedUnderItsRunRunsOnce() async throws {
         let broker = try await WorkerBroker()
         let work = try WorkerFixtures.temporaryDirectory()
-        let marker = "\(work)/runs"
+        let marker = try StalledGitServer()
         let repository = try await GitRepositoryFixture.create(files: ["site.yml": WorkerLedgerTests.markerPlaybook(marker, sleep: 8)])
         defer {
+            marker.close()
             repository.remove()
             try? FileManager.default.removeItem(atPath: work)
         }

@@ -45,6 +45,26 @@ public struct WorkerConfiguration: Sendable {
     public var bufferEvents: Int
     /// `worker.result_max_bytes`: a task result larger than this (as JSON) is trimmed and flagged. Default 256KiB.
     public var resultMaxBytes: Int
+    /// `worker.isolation`: `bubblewrap` (the default), `container` or `none`; see `IsolationMode` and docs/worker.md.
+    public var isolation: IsolationMode
+    /// `worker.bubblewrap`: the `bwrap` to run sandboxes with. Default found on PATH.
+    public var bubblewrap: String
+    /// `worker.sandbox_hide`: more paths a sandboxed run must not see (an empty directory, or an empty file, in
+    /// their place), besides `work_dir`, `/tmp` and the worker's configuration file. Relative paths are taken from
+    /// the worker's working directory; missing ones are skipped. Default `.pansible` (the local stack's state).
+    public var sandboxHide: [String]
+    /// `worker.container_command`: the command line that runs a shard in an execution-environment image with
+    /// `isolation: container`, words separated by spaces; placeholders `{image}`, `{run_dir}`, `{project}`,
+    /// `{run_lock}`, `{callback_plugins}`, `{env_file}`, and `{argv}` (a word of its own: `ansible-playbook` and its
+    /// arguments). Default: podman (see pansible.yml).
+    public var containerCommand: [String]
+    /// `worker.container_image`: the image `{image}` names; required with `isolation: container`.
+    public var containerImage: String?
+
+    /// The default `worker.container_command`.
+    public static let defaultContainerCommand = words(
+        "podman run --rm --network host --workdir {project} --volume {run_dir}:{run_dir} --volume {run_lock}:{run_lock}:ro"
+            + " --volume {callback_plugins}:{callback_plugins}:ro --env-file {env_file} {image} {argv}")
 
     public init(source: ConfigurationSource) throws {
         self.address = try source.address("worker.port", default: ListenAddress(host: "127.0.0.1", port: 0))
@@ -75,6 +95,30 @@ public struct WorkerConfiguration: Sendable {
         self.batchIntervalMilliseconds = try source.int("worker.batch_interval_ms", default: 50, range: 1...60_000)
         self.bufferEvents = try source.int("worker.buffer_events", default: 10_000, range: 1...10_000_000)
         self.resultMaxBytes = try source.byteSize("worker.result_max_bytes", default: 256 << 10)
+        self.isolation = try IsolationMode(source: source, key: "worker.isolation")
+        self.bubblewrap = source.string("worker.bubblewrap").flatMap { $0.isEmpty ? nil : $0 } ?? "bwrap"
+        self.sandboxHide = Self.list(source.string("worker.sandbox_hide", default: ".pansible"))
+        let command = source.string("worker.container_command").map(Self.words) ?? Self.defaultContainerCommand
+        self.containerImage = source.string("worker.container_image").flatMap { $0.isEmpty ? nil : $0 }
+        self.containerCommand = command
+        if isolation == .container {
+            guard containerImage != nil else {
+                throw ConfigurationError(key: "worker.container_image", message: "required with worker.isolation: container")
+            }
+            guard command.contains("{argv}") else {
+                throw ConfigurationError(key: "worker.container_command", message: "must have {argv} as a word of its own")
+            }
+        }
+    }
+
+    /// A YAML list (flattened as `a,b`) or a comma-separated value, without empty items.
+    private static func list(_ text: String) -> [String] {
+        text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+
+    /// A command line: words separated by spaces (no quoting).
+    private static func words(_ text: String) -> [String] {
+        text.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
     }
 }
 

@@ -55,11 +55,13 @@ public final class ChildProcess: Sendable {
     ///     `errorPath` names a file of its own.
     ///   - ownGroup: whether the child leads a process group of its own (so that the group can be stopped as one);
     ///     without, it stays in the caller's group and goes when that group is signalled.
+    ///   - ownSession: whether the child leads a session of its own (and so a process group too), without a
+    ///     controlling terminal: what it runs can never reach the worker's terminal through `/dev/tty`.
     public static func spawn(
         executable: String, arguments: [String], environment: [String: String], directory: String, outputPath: String,
-        errorPath: String? = nil, ownGroup: Bool = true
+        errorPath: String? = nil, ownGroup: Bool = true, ownSession: Bool = false
     ) async throws -> ChildProcess {
-        guard let path = resolve(executable, path: environment["PATH"] ?? ProcessInfo.processInfo.environment["PATH"] ?? "") else {
+        guard let path = locate(executable, path: environment["PATH"] ?? ProcessInfo.processInfo.environment["PATH"] ?? "") else {
             throw ChildProcessError.notFound(executable)
         }
         let descriptor = open(outputPath, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0o600)
@@ -74,7 +76,11 @@ public final class ChildProcess: Sendable {
             throw ChildProcessError.spawnFailed(executable, "cannot open \(errorPath ?? outputPath): \(String(cString: strerror(errno)))")
         }
         var options = PlatformOptions()
-        if ownGroup { options.processGroupID = 0 }
+        if ownSession {
+            options.createSession = true
+        } else if ownGroup {
+            options.processGroupID = 0
+        }
         let exited = ExitFlag()
         let started = StartSignal()
         let exit = Task<ExitStatus, Never> {
@@ -124,7 +130,8 @@ public final class ChildProcess: Sendable {
         return errno == EPERM
     }
 
-    private static func resolve(_ executable: String, path: String) -> String? {
+    /// The executable `executable` names: itself when it holds a `/`, else the first on `path` (a PATH value).
+    public static func locate(_ executable: String, path: String) -> String? {
         if executable.contains("/") {
             return access(executable, X_OK) == 0 ? executable : nil
         }

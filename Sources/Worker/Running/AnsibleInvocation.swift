@@ -54,7 +54,9 @@ struct AnsibleInvocation: Sendable, Equatable {
         environment["ANSIBLE_INVENTORY_ENABLED"] = "yaml"
         environment["PANSIBLE_EVENTS_FILE"] = directory.events
         environment["PANSIBLE_RESULT_MAX_BYTES"] = String(configuration.resultMaxBytes)
-        environment["PANSIBLE_WORKER_PID"] = String(ProcessInfo.processInfo.processIdentifier)
+        // Paths only, no secret: what the callback plugin needs (docs/worker.md lists them).
+        environment["PANSIBLE_RUN_LOCK"] = directory.lockPath
+        environment["PANSIBLE_SECRETS_DIR"] = directory.privateDirectory
         if secret?.sshPrivateKey != nil {
             environment["ANSIBLE_PRIVATE_KEY_FILE"] = directory.sshKey
         }

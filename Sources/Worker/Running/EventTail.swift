@@ -7,7 +7,8 @@ import Shared
 /// Each plugin line carries `stdout_offset`, the output file's size right after Ansible printed that
 /// event; the output between the previous offset and this one is the event's own output. Output left
 /// after the last event (a crash, a syntax error, the final lines) becomes `stdout` events through
-/// `remainingOutput()`. Not thread-safe: one run's reader owns it.
+/// `remainingOutput()`. The credential's secrets are masked in both (`SecretMask`). Not thread-safe: one run's
+/// reader owns it.
 final class EventTail {
     private let events: FileHandle
     private let output: FileHandle
@@ -15,11 +16,13 @@ final class EventTail {
     private var outputAttached: UInt64 = 0
     /// Largest read of the events file at once, which bounds what one poll holds in memory.
     private let chunkSize: Int
+    private let mask: SecretMask
 
-    init(eventsPath: String, outputPath: String, chunkSize: Int = 1 << 20) throws {
+    init(eventsPath: String, outputPath: String, chunkSize: Int = 1 << 20, mask: SecretMask = SecretMask(nil)) throws {
         self.events = try FileHandle(forReadingFrom: URL(fileURLWithPath: eventsPath))
         self.output = try FileHandle(forReadingFrom: URL(fileURLWithPath: outputPath))
         self.chunkSize = chunkSize
+        self.mask = mask
     }
 
     deinit {
@@ -53,9 +56,9 @@ final class EventTail {
                 if let offset = (try? decoder.decode(LineExtras.self, from: lineData))?.stdoutOffset {
                     event.stdout = try outputText(upTo: offset)
                 }
-                result.append(event)
+                result.append(mask.masking(event))
             } else {
-                let text = String(decoding: lineData, as: UTF8.self)
+                let text = mask.masking(String(decoding: lineData, as: UTF8.self))
                 result.append(PansibleEvent(id: UUID().uuidString.lowercased(), type: "stdout", stdout: "unreadable callback line: \(text)\n"))
             }
         }
@@ -73,6 +76,6 @@ final class EventTail {
         try output.seek(toOffset: outputAttached)
         let data = try output.read(upToCount: Int(offset - outputAttached)) ?? Data()
         outputAttached += UInt64(data.count)
-        return data.isEmpty ? nil : String(decoding: data, as: UTF8.self)
+        return data.isEmpty ? nil : mask.masking(String(decoding: data, as: UTF8.self))
     }
 }

@@ -20,7 +20,8 @@ import Shared
 ///   variables, written by `ShardInventory`;
 /// - `extra_vars.json`: the job's extra variables, passed as `-e @extra_vars.json`;
 /// - `events.jsonl`: what the callback plugin writes; `output.log`: Ansible's stdout and stderr;
-/// - `private/`: the credential's key and vault password files (0600), removed first.
+/// - `private/`: the credential's key and vault password files (0600), removed first;
+/// - `container.env`: the container's environment (`isolation: container` only).
 struct RunDirectory: Sendable {
     let path: String
     /// The descriptor holding the run's ownership lock (-1: none).
@@ -35,6 +36,10 @@ struct RunDirectory: Sendable {
     var privateDirectory: String { "\(path)/private" }
     var sshKey: String { "\(privateDirectory)/ssh_key" }
     var vaultPassword: String { "\(privateDirectory)/vault_password" }
+    /// The ownership lock (`RunDirectory+Ownership`), next to the directory.
+    var lockPath: String { path + Self.lockSuffix }
+    /// The container's environment file (`{env_file}`, `isolation: container`).
+    var containerEnvironment: String { "\(path)/container.env" }
 
     static func create(workDirectory: String, runID: UUID) throws -> RunDirectory {
         let runs = runsDirectory(workDirectory: workDirectory)
@@ -88,7 +93,7 @@ struct RunDirectory: Sendable {
         removeSecrets()
         try? FileManager.default.removeItem(atPath: path)
         guard ownershipLock >= 0 else { return }
-        unlink(path + Self.lockSuffix)
+        unlink(lockPath)
         close(ownershipLock)
     }
 

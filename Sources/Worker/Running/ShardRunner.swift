@@ -9,8 +9,9 @@ import Shared
 #endif
 
 /// Runs one shard: checks out the pinned commit, writes the inventory and credential, runs
-/// `ansible-playbook` in its own process group with the callback plugin, and streams every event to the
-/// broker; the last event of a run is `shard_finished`, `shard_error` or `shard_canceled`.
+/// `ansible-playbook` with the callback plugin, isolated as `worker.isolation` says and in a session and process
+/// group of its own, and streams every event to the broker (the credential's secrets masked); the last event of a
+/// run is `shard_finished`, `shard_error` or `shard_canceled`.
 ///
 /// Counters are the run's own sequence: `shard_started` is 1, the plugin's events follow in the order it
 /// wrote them, and the closing events continue it. Pipeline event ids derive from the run id
@@ -22,6 +23,8 @@ struct ShardRunner: Sendable {
     let publisher: any MessagePublishing
     let mitogen: MitogenSupport
     let pluginDirectory: String
+    /// How `ansible-playbook` is isolated (`worker.isolation`).
+    let isolation: RunIsolation
     let registry: CancellationRegistry
     let baseEnvironment: [String: String]
     let logger: Logger
@@ -163,16 +166,30 @@ struct ShardRunner: Sendable {
         if let extraVars = shard.options.extraVars { try directory.writeExtraVars(extraVars) }
         timings.mark(.inventory)
 
-        let wantsMitogen = configuration.mitogen != .off && shard.options.mitogen != false
+        let wantsMitogen = configuration.mitogen != .off && shard.options.mitogen != false && isolation.appliesMitogen
         let strategies = wantsMitogen ? await mitogen.strategyDirectory() : nil
+        let workerEnvironment = baseEnvironment.filter { !$0.key.hasPrefix("PANSIBLE_") }
         let invocation = AnsibleInvocation(
             shard: shard, directory: directory, configuration: configuration, pluginDirectory: pluginDirectory,
-            baseEnvironment: baseEnvironment, secret: secret, mitogenStrategies: strategies)
+            baseEnvironment: isolation.passesWorkerEnvironment ? workerEnvironment : [:], secret: secret, mitogenStrategies: strategies)
+        var ansiblePlaybook = configuration.ansiblePlaybook
+        if isolation.passesWorkerEnvironment {
+            // Found as the worker sees it (a sandbox sees the same files): a missing one is reported as such.
+            guard let found = ChildProcess.locate(ansiblePlaybook, path: invocation.environment["PATH"] ?? "") else {
+                throw RunnerError.cannotStartAnsible(ChildProcessError.notFound(ansiblePlaybook).description)
+            }
+            ansiblePlaybook = found
+        }
+        let command = isolation.command(
+            ansiblePlaybook: ansiblePlaybook, invocation: invocation, directory: directory, pluginDirectory: pluginDirectory,
+            readOnly: [pluginDirectory] + (strategies.map { [$0] } ?? []), workerEnvironment: workerEnvironment)
+        if let text = command.environmentFile { try directory.writeSecret(text, to: directory.containerEnvironment) }
         let process: ChildProcess
         do {
+            // A session of its own: the run has no controlling terminal, and its process group is stopped as one.
             process = try await ChildProcess.spawn(
-                executable: configuration.ansiblePlaybook, arguments: invocation.arguments, environment: invocation.environment,
-                directory: directory.project, outputPath: directory.output)
+                executable: command.executable, arguments: command.arguments, environment: command.environment, directory: directory.project,
+                outputPath: directory.output, ownSession: true)
         } catch let error as ChildProcessError {
             throw RunnerError.cannotStartAnsible(error.description)
         }
@@ -183,7 +200,7 @@ struct ShardRunner: Sendable {
         // The strategies the plays really ran with (a play's `strategy:` keyword beats the worker's choice).
         var playStrategies: [String] = []
         var lastEventAt: Date?
-        let tail = try EventTail(eventsPath: directory.events, outputPath: directory.output)
+        let tail = try EventTail(eventsPath: directory.events, outputPath: directory.output, mask: SecretMask(secret))
         try await withTaskCancellationHandler {
             while true {
                 let exited = process.hasExited
@@ -205,6 +222,11 @@ struct ShardRunner: Sendable {
                 for var event in batch {
                     event.counter = events.nextCounter()
                     if event.type == "playbook_on_stats" { stats = event.data?["stats"] }
+                    if event.type == "playbook_on_start", case .object(var data) = event.data {
+                        // The process group as the worker sees it: Ansible's own pid means nothing outside a sandbox.
+                        data["pid"] = .int(Int64(process.pid))
+                        event.data = .object(data)
+                    }
                     if event.type == "playbook_on_play_start", let strategy = event.data?["strategy"]?.stringValue,
                         !playStrategies.contains(strategy)
                     {

@@ -5,7 +5,8 @@ import TestSupport
     import Glibc
 #endif
 
-/// A TCP listener on loopback that accepts connections and never answers: a git server that stalls.
+/// A TCP listener on loopback that accepts connections, counts them and never answers: a git server that stalls,
+/// or a marker a sandboxed playbook can reach.
 /// `git://127.0.0.1:<port>/repo` waits on it for ever (git has no timeout of its own).
 final class StalledGitServer: @unchecked Sendable {
     // @unchecked: `listener` is immutable after init; `accepted` and `connections` are only touched under `lock`.

@@ -156,18 +156,21 @@ enum WorkerFixtures {
         return path
     }
 
+    /// - Parameters:
+    ///   - environment: the worker's environment (default: the test process's).
     static func runner(
-        configuration: PansibleConfiguration, publisher: any MessagePublishing, registry: CancellationRegistry = CancellationRegistry()
+        configuration: PansibleConfiguration, publisher: any MessagePublishing, registry: CancellationRegistry = CancellationRegistry(),
+        environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws -> ShardRunner {
         let worker = configuration.worker
         let logger = Logger(label: "test.worker")
-        let environment = ProcessInfo.processInfo.environment
         return ShardRunner(
             configuration: worker, sealer: try configuration.gateway.secretKey.map { try CredentialSealer(base64Key: $0) },
             repositories: RepositoryCache(directory: worker.workDirectory + "/repos", environment: environment, logger: logger),
             publisher: publisher,
             mitogen: MitogenSupport(ansiblePlaybook: worker.ansiblePlaybook, environment: environment, logger: logger),
-            pluginDirectory: try CallbackPluginLocator.locate(configured: worker.callbackPlugins), registry: registry,
+            pluginDirectory: try CallbackPluginLocator.locate(configured: worker.callbackPlugins),
+            isolation: RunIsolation.resolve(configuration: worker), registry: registry,
             baseEnvironment: environment, logger: logger)
     }
 }
