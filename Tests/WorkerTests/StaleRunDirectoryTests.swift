@@ -21,8 +21,9 @@ import Testing
     @Test func onlyRunsNoLiveWorkerOwnsAreRemoved() throws {
         let work = try WorkerFixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: work) }
-        // Removed once, below: a second removal would close its lock's descriptor again, by then perhaps another's.
         let live = try RunDirectory.create(workDirectory: work, runID: UUID())
+        // Removing again (below, and a copy) closes the lock's descriptor only once.
+        defer { live.remove() }
         let unlocked = try Self.makeStaleRun(in: work, withLockFile: false)
         let freeLock = try Self.makeStaleRun(in: work, withLockFile: true)
         let loneLock = RunDirectory.runsDirectory(workDirectory: work) + "/\(UUID().uuidString.lowercased()).lock"
@@ -38,7 +39,9 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: live.path + RunDirectory.lockSuffix))
 
         // The owner's own removal takes the lock file too, and a later sweep finds nothing.
+        let copy = live
         live.remove()
+        copy.remove()
         #expect(try FileManager.default.contentsOfDirectory(atPath: RunDirectory.runsDirectory(workDirectory: work)).isEmpty)
     }
 

@@ -24,8 +24,8 @@ import Shared
 /// - `container.env`: the container's environment (`isolation: container` only).
 struct RunDirectory: Sendable {
     let path: String
-    /// The descriptor holding the run's ownership lock (-1: none).
-    var ownershipLock: Int32 = -1
+    /// The run's ownership lock, when this worker made the directory.
+    var ownershipLock: RunLock? = nil
 
     var project: String { "\(path)/project" }
     var inventoryDirectory: String { "\(path)/inventory" }
@@ -46,7 +46,7 @@ struct RunDirectory: Sendable {
         try FileManager.default.createDirectory(atPath: runs, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let path = "\(runs)/\(runID.uuidString.lowercased())"
         // Locked before the directory exists: a run directory whose lock nobody holds is a dead worker's.
-        let directory = RunDirectory(path: path, ownershipLock: try lockOwnership(path: path + lockSuffix))
+        let directory = RunDirectory(path: path, ownershipLock: RunLock(descriptor: try lockOwnership(path: path + lockSuffix)))
         do {
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
             try FileManager.default.createDirectory(
@@ -88,13 +88,11 @@ struct RunDirectory: Sendable {
         try? FileManager.default.removeItem(atPath: privateDirectory)
     }
 
-    /// Removes the directory, then its lock file, then lets go of the lock.
+    /// Removes the directory, then its lock file, then lets go of the lock (once, whichever copy asks first).
     func remove() {
         removeSecrets()
         try? FileManager.default.removeItem(atPath: path)
-        guard ownershipLock >= 0 else { return }
-        unlink(lockPath)
-        close(ownershipLock)
+        ownershipLock?.release(removing: lockPath)
     }
 
     /// `<work_dir>/runs`, standardized.
