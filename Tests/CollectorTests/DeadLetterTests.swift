@@ -59,7 +59,7 @@ import Testing
                             body: Array("{not json".utf8), messageID: "garbage-1")
                     )
                 }
-                let finished = await TestServices.eventually(timeout: .seconds(60)) {
+                let finished = await TestServices.eventually(timeout: .seconds(240)) {
                     let status = try? await TestDatabase.jobStatus(client, job: scenario.jobUUID).status
                     let kept = (try? await Self.deadLetters(client, job: scenario.jobUUID).count) ?? 0
                     return status == "successful" && kept == 2
@@ -92,7 +92,7 @@ import Testing
                     try await publisher.publish(([scenario.split] + scenario.run(shard: 0) + second).map(CollectorHarness.message))
                     try await publisher.publish(Self.deadLetterMessage(last))
                 }
-                let ended = await TestServices.eventually(timeout: .seconds(60)) {
+                let ended = await TestServices.eventually(timeout: .seconds(240)) {
                     (try? await TestDatabase.jobStatus(client, job: scenario.jobUUID).status) == "error"
                 }
                 #expect(ended, "the job should end as error when its shard can no longer report")
@@ -131,7 +131,8 @@ import Testing
                     try await publisher.publish(([scenario.split] + run).map(CollectorHarness.message))
                     try await publisher.publish(other.allBatches().map(CollectorHarness.message))
                 }
-                let ended = await TestServices.eventually(timeout: .seconds(60)) {
+                // Bounded by what a loaded machine needs, not by what this test measures.
+                let ended = await TestServices.eventually(timeout: .seconds(240)) {
                     let first = try? await TestDatabase.jobStatus(client, job: scenario.jobUUID).status
                     let second = try? await TestDatabase.jobStatus(client, job: other.jobUUID).status
                     return first == "successful" && second == "successful"
