@@ -226,6 +226,9 @@ let package = Package(
             dependencies: [
                 "TestSupport",
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                // The browser tests' WebDriver client: chromedriver's headers have no space after the colon, which
+                // URLSession on Linux refuses.
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: swiftSettings
         ),
