@@ -82,8 +82,17 @@ let package = Package(
                 .product(name: "OpenAPIHummingbird", package: "swift-openapi-hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
-            // The API contract, served by the gateway: embedded in the binary, so it needs no file beside it.
-            resources: [.embedInCode("openapi.yaml")],
+            // The API contract and the web view's files, served by the gateway: embedded in the binary, so it needs no
+            // file beside it.
+            resources: [
+                .embedInCode("openapi.yaml"),
+                .embedInCode("UI/Web/jobs.html"),
+                .embedInCode("UI/Web/job.html"),
+                .embedInCode("UI/Web/common.js"),
+                .embedInCode("UI/Web/jobs.js"),
+                .embedInCode("UI/Web/job.js"),
+                .embedInCode("UI/Web/pansible.css"),
+            ],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -217,6 +226,9 @@ let package = Package(
             dependencies: [
                 "TestSupport",
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                // The browser tests' WebDriver client: chromedriver's headers have no space after the colon, which
+                // URLSession on Linux refuses.
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: swiftSettings
         ),

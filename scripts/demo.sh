@@ -36,6 +36,9 @@ curl -fsS "$API/api/v1/job/$uuid" -H "Authorization: Bearer $TOKEN" |
     jq -r '"Shards: " + ([.shards[] | "#\(.index) \(.host_count) hosts on \(.worker_id // "?") with \(.strategy // "?") in \(.timings.total // 0 | floor) s"] | join(", "))' || true
 cat <<NEXT
 
+Watch it in a browser (the link signs in with the admin token, which the page keeps only in that tab):
+  $API/ui/jobs/$uuid#token=$TOKEN
+
 Where to look next (export PANSIBLE_TOKEN=\$(cat $STATE/admin_token)):
   result   .build/release/pansible job result $uuid
   log      .build/release/pansible job log $uuid        (every shard merged, one PLAY RECAP)

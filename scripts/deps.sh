@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Installs what Pansible needs on Debian 12: RabbitMQ, PostgreSQL, rabbitmq-c, git, ssh, bubblewrap (the sandbox every
-# run of ansible-playbook gets), ansible-core and Mitogen.
+# run of ansible-playbook gets), ansible-core and Mitogen, and Chromium with chromedriver, in which the web view's
+# tests run.
 # Idempotent: installs only what is missing.
 set -euo pipefail
 
 need=()
-for pkg in rabbitmq-server librabbitmq-dev postgresql git openssh-client openssh-server curl jq bubblewrap; do
+for pkg in rabbitmq-server librabbitmq-dev postgresql git openssh-client openssh-server curl jq bubblewrap chromium chromium-driver; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then
@@ -29,4 +30,4 @@ if [ "$("$python_for_ansible" -c 'import importlib.metadata as m; print(m.versio
     echo "deps: installing mitogen $MITOGEN_VERSION"
     "$python_for_ansible" -m pip install -q "mitogen==$MITOGEN_VERSION"
 fi
-echo "deps: ok ($(ansible-playbook --version | sed -n 1p), mitogen $MITOGEN_VERSION, $(dpkg-query -W -f='rabbitmq-server ${Version}' rabbitmq-server), $(bwrap --version))"
+echo "deps: ok ($(ansible-playbook --version | sed -n 1p), mitogen $MITOGEN_VERSION, $(dpkg-query -W -f='rabbitmq-server ${Version}' rabbitmq-server), $(bwrap --version), $(dpkg-query -W -f='chromium ${Version}' chromium))"

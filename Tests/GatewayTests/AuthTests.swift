@@ -56,7 +56,10 @@ struct AuthTests {
 
     @Test func operationsRoutesAndTheFormNeedNoToken() async throws {
         try await GatewayTestApp.withMemoryApp { client, _ in
-            for path in ["/healthz", "/readyz", "/metrics", "/api/v1/openapi.json", "/api/v1/openapi.yaml", "/", "/ui/inventory"] {
+            for path in [
+                "/healthz", "/readyz", "/metrics", "/api/v1/openapi.json", "/api/v1/openapi.yaml", "/", "/ui/inventory", "/ui/jobs",
+                "/ui/jobs/6e63a20f-e1d9-47cc-84ae-cf5bd46d4161", "/ui/assets/job.js",
+            ] {
                 let response = try await client.api(path, method: .get, token: nil)
                 #expect(response.status == .ok, "\(path)")
             }

@@ -92,10 +92,12 @@ func buildRouter(
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: BodyLimitMiddleware(limit: services.maxBodySize))
 
-    // Without a token: operations, the API's description, the upload page (its upload carries a token).
+    // Without a token: operations, the API's description, the upload page (its upload carries a token), the web
+    // view's pages (their scripts carry the token).
     router.addOperationsRoutes(checks: readinessChecks, registry: registry)
     OpenAPIController(document: contract).addRoutes(to: router)
     InventoryFormController(services: services, authenticator: authenticator).addRoutes(to: router)
+    WebViewController(progressBase: services.progressBase).addRoutes(to: router)
 
     // Everything else needs a bearer token.
     router.add(middleware: AuthMiddleware(authenticator: authenticator))
