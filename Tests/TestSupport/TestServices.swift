@@ -88,8 +88,16 @@ public enum TestServices {
         let source = configurationSource(url.map { ["database.url": $0.absoluteString] } ?? [:])
         let client = try PostgresClient(configuration: DatabaseConfiguration(source: source), logger: logger)
         return try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { await client.run() }
+            // The first query waits until the client's run has begun: a connection asked for before it (which a
+            // loaded machine's scheduling allows) is what PostgresClient warns about and may never get.
+            let (started, starting) = AsyncStream<Void>.makeStream()
+            group.addTask {
+                starting.finish()
+                await client.run()
+            }
             defer { group.cancelAll() }
+            for await _ in started {}
+            await Task.yield()
             return try await body(client)
         }
     }
