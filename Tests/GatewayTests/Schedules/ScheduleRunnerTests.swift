@@ -44,7 +44,8 @@ struct ScheduleRunnerTests {
     /// once, and the next due time is worked out from now.
     @Test func eachDueTimeLaunchesOneJobWhateverTheNumberOfGateways() async throws {
         try await GatewayTestApp.withApp { client, postgres in
-            let (id, _) = try await Self.schedule(client, cron: "* * * * *")
+            // Yearly: its own due times never come during the test, only the overdue ones it sets.
+            let (id, _) = try await Self.schedule(client, cron: "@yearly")
             let runners = Self.runners(postgres, count: 4)
             for round in 1...3 {
                 // Due ten minutes ago, as after an outage of every gateway.
