@@ -28,7 +28,7 @@ services-down:
 test: deps services-up
 	swift build --build-tests $(SWIFT_BUILD_FLAGS)
 	PANSIBLE_TEST_SERVICES=1 SWIFT_BUILD_FLAGS='$(SWIFT_BUILD_FLAGS)' scripts/test-pass.sh 20m --skip 'OutageTests|RestartTests' $(TEST_FLAGS)
-	PANSIBLE_TEST_SERVICES=1 SWIFT_BUILD_FLAGS='$(SWIFT_BUILD_FLAGS)' scripts/test-pass.sh 10m --filter 'OutageTests|RestartTests' --no-parallel $(TEST_FLAGS)
+	PANSIBLE_TEST_SERVICES=1 SWIFT_BUILD_FLAGS='$(SWIFT_BUILD_FLAGS)' scripts/test-pass.sh 15m --filter 'OutageTests|RestartTests' --no-parallel $(TEST_FLAGS)
 
 # Builds and runs every test that needs no server, with nothing started: the suites that need RabbitMQ or
 # PostgreSQL skip without looking for them (PANSIBLE_TEST_SERVICES=0), and the URLs name a port where nothing

@@ -42,6 +42,27 @@ import Testing
         let warm = PoolCapacity(warmUp: .seconds(1), startedAt: .now - .seconds(10))
         #expect(await warm.snapshot(pool: "edge") == .empty)
     }
+
+    /// A worker cut off from the broker hears no heartbeat, its own included: until the heartbeats are back
+    /// and have had a warm-up to arrive, an absent one proves no worker dead.
+    @Test func aSilenceOfEveryWorkerIsNotTakenForTheirDeath() async {
+        let start = ContinuousClock.now
+        let capacity = PoolCapacity(warmUp: .seconds(6), startedAt: start)
+        #expect(await !capacity.isWarm(at: start + .seconds(5)))
+        await capacity.record(Self.heartbeat("self"), at: start + .seconds(5))
+        await capacity.record(Self.heartbeat("other"), at: start + .seconds(6))
+        #expect(await capacity.isWarm(at: start + .seconds(7)))
+        // The broker is away from 7 s to 30 s: nothing is heard, so nothing can be concluded.
+        #expect(await !capacity.isWarm(at: start + .seconds(20)))
+        #expect(await !capacity.isLive(workerID: "other", at: start + .seconds(20)))
+        // Back at 30 s: this worker hears itself first; the other's heartbeat may take an interval.
+        await capacity.record(Self.heartbeat("self"), at: start + .seconds(30))
+        #expect(await !capacity.isWarm(at: start + .seconds(31)))
+        await capacity.record(Self.heartbeat("other"), at: start + .seconds(32))
+        #expect(await capacity.isLive(workerID: "other", at: start + .seconds(33)))
+        await capacity.record(Self.heartbeat("self"), at: start + .seconds(34))
+        #expect(await capacity.isWarm(at: start + .seconds(36)))
+    }
 }
 
 extension PoolCapacityTests {

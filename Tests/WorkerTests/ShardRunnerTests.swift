@@ -301,6 +301,42 @@ import Testing
         }
     }
 
+    /// Under Mitogen every host on the local connection shares one interpreter, which would run their tasks one
+    /// after another; the plugin forks each such task. Each host's task waits (at most 15 s) until every host's
+    /// task has begun, which only hosts running side by side can do.
+    @Test func localHostsRunSideBySideUnderMitogen() async throws {
+        let hosts = ["a", "b", "c"]
+        let barrier = "/tmp/pansible-barrier-\(UUID().uuidString)"
+        let playbook = """
+            - hosts: all
+              gather_facts: false
+              tasks:
+                - name: Wait until every host has begun
+                  ansible.builtin.shell: |
+                    mkdir -p \(barrier) && touch \(barrier)/{{ inventory_hostname }}
+                    for i in $(seq 150); do [ "$(ls \(barrier) | wc -l)" -ge \(hosts.count) ] && exit 0; sleep 0.1; done
+                    exit 1
+            """
+        let repository = try await GitRepositoryFixture.create(files: ["site.yml": playbook])
+        defer { repository.remove() }
+        let work = try WorkerFixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        let publisher = RecordingPublisher()
+        let runner = try WorkerFixtures.runner(
+            configuration: try WorkerFixtures.configuration(workDirectory: work, ["worker.mitogen": "true"]), publisher: publisher)
+        try #require(await runner.mitogen.strategyDirectory() != nil, "Mitogen is not installed (make deps installs it)")
+
+        let shard = WorkerFixtures.shard(repository: repository, inventory: WorkerFixtures.localInventory(hosts: hosts), hosts: hosts)
+        let outcome = await runner.run(shard, attempt: 1)
+        #expect(outcome.finalEvent == PipelineEventType.shardFinished)
+        let finished = try #require(
+            try await publisher.events().last { $0.type == PipelineEventType.shardFinished && $0.id.contains(outcome.runID.uuidString.lowercased()) })
+        #expect(finished.data?["mitogen"]?.boolValue == true)
+        let stats = HostCounts.stats(from: finished.data?["stats"])
+        #expect(stats.values.map(\.ok) == [1, 1, 1], "\(stats)")
+        #expect(stats.values.map(\.failures) == [0, 0, 0], "\(stats)")
+    }
+
     /// Polls the recorded events until `extract` finds what it wants.
     private func waitForEvents<T: Sendable>(
         _ publisher: RecordingPublisher, _ extract: @Sendable ([PansibleEvent]) -> T?

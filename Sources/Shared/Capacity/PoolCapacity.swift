@@ -6,6 +6,11 @@ import Foundation
 /// intervals (plus a second of slack for a busy broker). A splitter that has just started has heard from
 /// nobody yet: ``snapshot(pool:)`` then waits up to `warmUp` before it concludes that a pool has no worker.
 ///
+/// A process cut off from the broker hears nobody either, and what it knew of the workers goes stale: a
+/// silence of every worker longer than `warmUp` (a worker hears its own heartbeats, so for a worker that
+/// means its broker connection was down) makes ``isWarm(at:)`` false until `warmUp` after the heartbeats
+/// come back, so that an absent heartbeat is not taken for a dead worker while nothing could be heard.
+///
 /// Workers on one machine share its processors: when the cores that a machine's workers each sized their
 /// slots from add up to more than the machine has (two workers without a quota on one box), their slots
 /// are scaled down to the machine's share, so the job is not cut into shards that would only take turns
@@ -38,13 +43,22 @@ public actor PoolCapacity {
     private var workers: [String: Seen] = [:]
     private let startedAt: ContinuousClock.Instant
     private let warmUp: Duration
+    /// Since when heartbeats have been heard without a silence longer than `warmUp`.
+    private var listeningSince: ContinuousClock.Instant
+    /// The last heartbeat of any worker.
+    private var heardAt: ContinuousClock.Instant?
 
     public init(warmUp: Duration, startedAt: ContinuousClock.Instant = .now) {
         self.warmUp = warmUp
         self.startedAt = startedAt
+        self.listeningSince = startedAt
     }
 
     public func record(_ heartbeat: WorkerHeartbeat, at now: ContinuousClock.Instant = .now) {
+        if let heardAt, now - heardAt > warmUp {
+            listeningSince = now
+        }
+        heardAt = max(heardAt ?? now, now)
         if heartbeat.stopping {
             workers[heartbeat.workerID] = nil
         } else {
@@ -85,8 +99,13 @@ public actor PoolCapacity {
         return snapshot
     }
 
-    /// Whether the warm-up is over: every live worker has been heard from by now.
-    public func isWarm(at now: ContinuousClock.Instant = .now) -> Bool { now >= startedAt + warmUp }
+    /// Whether every live worker has been heard from by now: the warm-up is over, heartbeats are being heard,
+    /// and they have been for a warm-up since the last silence.
+    public func isWarm(at now: ContinuousClock.Instant = .now) -> Bool {
+        guard now >= listeningSince + warmUp else { return false }
+        guard let heardAt else { return true }
+        return now - heardAt <= warmUp
+    }
 
     /// Whether the worker has sent a heartbeat recently and not said it is stopping.
     public func isLive(workerID: String, at now: ContinuousClock.Instant = .now) -> Bool {
