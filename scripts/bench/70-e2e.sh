@@ -94,11 +94,21 @@ pansible() {
         --hosts "$HOSTS" --report "$report" --timeout "$JOB_TIMEOUT"
 }
 
-# Prints the wall seconds of plain ansible-playbook -f 50 on the same inventory (extra environment as arguments).
+# Prints the wall seconds of plain ansible-playbook -f 50 on the same inventory:
+#   plain [VAR=value ...] [-- more ansible-playbook arguments]
 plain() {
+    local environment=() arguments=()
+    while [ $# -gt 0 ] && [ "$1" != -- ]; do environment+=("$1"); shift; done
+    [ $# -eq 0 ] || { shift; arguments=("$@"); }
     fresh
-    bench_plain 70-e2e "$HOSTS" "$WORK/repo" env "$@" ansible-playbook -i "$WORK/inventory.yml" -f 50 "${PRIVATE_KEY[@]}" site.yml
+    bench_plain 70-e2e "$HOSTS" "$WORK/repo" env "${environment[@]}" \
+        ansible-playbook -i "$WORK/inventory.yml" -f 50 "${PRIVATE_KEY[@]}" "${arguments[@]}" site.yml
 }
+
+# Under Mitogen every local-connection host shares one interpreter that runs one task at a time, unless each
+# task is forked: Pansible's plugin forks them, and the plain Mitogen run is given the same setting.
+MITOGEN_ARGUMENTS=()
+[ "$TARGET" != local ] || MITOGEN_ARGUMENTS=(-- -e mitogen_task_isolation=fork)
 
 default=() plain50=() nomitogen=() mitogen=()
 for run in $(seq 1 "$RUNS"); do
@@ -106,7 +116,7 @@ for run in $(seq 1 "$RUNS"); do
     plain50+=("$(plain)")
     nomitogen+=("$(pansible "nomitogen-$run" mitogen=false)")
     if [ -n "$MITOGEN_STRATEGIES" ]; then
-        mitogen+=("$(plain ANSIBLE_STRATEGY_PLUGINS="$MITOGEN_STRATEGIES" ANSIBLE_STRATEGY=mitogen_linear)")
+        mitogen+=("$(plain ANSIBLE_STRATEGY_PLUGINS="$MITOGEN_STRATEGIES" ANSIBLE_STRATEGY=mitogen_linear "${MITOGEN_ARGUMENTS[@]}")")
     fi
 done
 
