@@ -128,7 +128,9 @@ def _fork_local_mitogen_tasks():
     and that interpreter runs its tasks one at a time: ten such hosts with a two-second task take twenty
     seconds instead of four. Each task on the local connection is therefore run in a child forked for it, as
     `mitogen_task_isolation: fork` would, which runs the hosts side by side as Ansible's own strategy does.
-    Connections to other machines keep one interpreter per host and are left as they are."""
+    Connections to other machines keep one interpreter per host and are left as they are, and so is a task
+    whose variables set `mitogen_task_isolation` themselves (`default` keeps the shared interpreter: cheaper
+    for many instant tasks, a queue for tasks that wait)."""
     if not os.environ.get('ANSIBLE_STRATEGY', '').startswith('mitogen'):
         return
     try:
@@ -142,8 +144,12 @@ def _fork_local_mitogen_tasks():
             continue
 
         def should_fork(self, _original=kind.should_fork):
-            connection = getattr(getattr(self, '_inv', None), 'connection', None)
-            return _original(self) or getattr(connection, 'transport', None) == 'local'
+            if _original(self):
+                return True
+            invocation = getattr(self, '_inv', None)
+            if 'mitogen_task_isolation' in (getattr(invocation, 'task_vars', None) or {}):
+                return False
+            return getattr(getattr(invocation, 'connection', None), 'transport', None) == 'local'
 
         should_fork.pansible_local_fork = True
         kind.should_fork = should_fork

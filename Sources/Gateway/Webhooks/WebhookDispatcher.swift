@@ -70,7 +70,7 @@ struct WebhookDispatcher: Service {
             request.headers.add(name: "X-Pansible-Delivery", value: "\(delivery.id)")
             request.headers.add(name: "X-Pansible-Signature", value: "sha256=" + Self.signature(of: Data(payload.utf8), secret: secret))
             request.body = .bytes(ByteBuffer(string: payload))
-            let response = try await HTTPClient.shared.execute(request, timeout: .nanoseconds(settings.timeout.nanoseconds))
+            let response = try await HTTPClient.shared.execute(request, timeout: TimeAmount(settings.timeout))
             statusCode = Int(response.status.code)
             // The answer's body is not needed; read a little of it so the connection can be reused.
             _ = try? await response.body.collect(upTo: 64 * 1024)
@@ -81,7 +81,7 @@ struct WebhookDispatcher: Service {
         let outcome = outcome(attempt: delivery.attempt, failed: failure != nil)
         let attempt = WebhookAttempt(
             attempt: delivery.attempt, at: Date(), statusCode: statusCode, error: failure,
-            durationMS: Int((ContinuousClock.now - started).milliseconds)
+            durationMS: (ContinuousClock.now - started).wholeMilliseconds
         )
         metadata["http.status"] = "\(statusCode.map(String.init) ?? "none")"
         do {
@@ -139,15 +139,5 @@ struct WebhookDispatcher: Service {
     /// Hex of HMAC-SHA256 of `body` under `secret`.
     static func signature(of body: Data, secret: Data) -> String {
         HMAC<SHA256>.authenticationCode(for: body, using: SymmetricKey(data: secret)).map { String(format: "%02x", $0) }.joined()
-    }
-}
-
-extension Duration {
-    var milliseconds: Int64 {
-        components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000
-    }
-
-    var nanoseconds: Int64 {
-        components.seconds * 1_000_000_000 + components.attoseconds / 1_000_000_000
     }
 }

@@ -119,7 +119,7 @@ final class AMQPConnectionLoop: @unchecked Sendable {
         }
         var until = nextAttempt
         if let deadline = shutdownDeadline, deadline < until { until = deadline }
-        sleep(socket: -1, milliseconds: Self.milliseconds(until - now))
+        sleep(socket: -1, milliseconds: (until - now).wholeMilliseconds)
     }
 
     private func attemptConnection() {
@@ -390,10 +390,5 @@ final class AMQPConnectionLoop: @unchecked Sendable {
     static func errorText(_ status: Int32) -> String {
         guard let text = amqp_error_string2(status) else { return "error \(status)" }
         return String(cString: text)
-    }
-
-    static func milliseconds(_ duration: Duration) -> Int {
-        let (seconds, attoseconds) = duration.components
-        return Int(seconds) * 1000 + Int(attoseconds / 1_000_000_000_000_000)
     }
 }
