@@ -25,7 +25,7 @@ struct CollectorDatabaseOutageTests {
             try await CollectorHarness.withCollector(configuration: configuration) { collector in
                 try await CollectorHarness.withPublisher(amqpURL: amqpURL) { publisher in
                     try await publisher.publish(batches[..<half].map(CollectorHarness.message))
-                    _ = await TestServices.eventually(timeout: .seconds(30)) { ((try? await CollectorRestartTests.totalCount(box)) ?? 0) > 0 }
+                    _ = await TestServices.eventually(timeout: .seconds(120)) { ((try? await CollectorRestartTests.totalCount(box)) ?? 0) > 0 }
                     try await TestServices.runServicesScript(["stop-postgres"])
                     do {
                         // The rest arrives while the database is down; the collector holds it unacked.
@@ -73,7 +73,7 @@ struct CollectorDatabaseOutageTests {
                     try await publisher.publish(first.map(CollectorHarness.message))
                     let firstCount = first.reduce(0) { $0 + $1.events.count }
                     #expect(
-                        await TestServices.eventually(timeout: .seconds(30)) {
+                        await TestServices.eventually(timeout: .seconds(120)) {
                             (try? await TestDatabase.count(box.client, job: scenario.jobUUID).events) == firstCount
                         })
                     try await TestServices.runServicesScript(["stop-postgres"])

@@ -75,13 +75,13 @@ import Testing
                 amqpURL: amqpURL, databaseURL: databaseURL, extra: ["collector.token_recheck_ms": "100"])
             try await CollectorHarness.withCollector(configuration: configuration) { collector in
                 let session = Task { try await Self.subscribe(port: collector.port, job: scenario.jobUUID, token: token) }
-                #expect(await TestServices.eventually(timeout: .seconds(30)) { collector.metric("pansible_collector_subscribers") == 1 })
+                #expect(await TestServices.eventually(timeout: .seconds(120)) { collector.metric("pansible_collector_subscribers") == 1 })
                 // The job runs (one shard of two reported), so the stream would go on.
                 try await CollectorHarness.withPublisher(amqpURL: amqpURL) { publisher in
                     try await publisher.publish(([scenario.split] + scenario.run(shard: 0)).map(CollectorHarness.message))
                 }
                 try await client.query("UPDATE api_tokens SET revoked_at = now() WHERE name = 'live'", logger: TestDatabase.logger)
-                let ended = await TestServices.eventually(timeout: .seconds(30)) {
+                let ended = await TestServices.eventually(timeout: .seconds(120)) {
                     collector.metric("pansible_collector_subscribers") == 0
                 }
                 #expect(ended, "the session of a revoked token should end")
@@ -128,7 +128,7 @@ import Testing
                     stalled.cancel()
                     reading.cancel()
                 }
-                #expect(await TestServices.eventually(timeout: .seconds(30)) { collector.metric("pansible_collector_subscribers") == 2 })
+                #expect(await TestServices.eventually(timeout: .seconds(120)) { collector.metric("pansible_collector_subscribers") == 2 })
                 // Published a part at a time, each once the reading subscriber has it all, so only the stalled one falls behind.
                 try await CollectorHarness.withPublisher(amqpURL: amqpURL) { publisher in
                     var published = 0
@@ -145,7 +145,7 @@ import Testing
                 ProgressTests.verify(
                     complete.messages, ids: ids, status: "successful", hosts: Set(scenario.shards.flatMap { $0 }), who: "reading subscriber")
                 // The stalled subscriber's session ends although it never reads.
-                let dropped = await TestServices.eventually(timeout: .seconds(30)) {
+                let dropped = await TestServices.eventually(timeout: .seconds(120)) {
                     collector.metric("pansible_collector_subscribers") == 0
                 }
                 #expect(dropped, "the stalled subscriber's session should be closed")
@@ -197,7 +197,7 @@ import Testing
                                 port: collector.port, job: scenario.jobUUID, token: CollectorHarness.adminToken, into: readMessages)
                         }
                     }
-                    #expect(await TestServices.eventually(timeout: .seconds(30)) { collector.metric("pansible_collector_subscribers") == 2 })
+                    #expect(await TestServices.eventually(timeout: .seconds(120)) { collector.metric("pansible_collector_subscribers") == 2 })
                     try await CollectorHarness.withPublisher(amqpURL: amqpURL) { publisher in
                         // All but the last shard's end, so the job is still running at shutdown.
                         try await publisher.publish(batches.dropLast().map(CollectorHarness.message))
@@ -235,7 +235,7 @@ import Testing
                 let vhost = String(try #require(URLComponents(string: amqpURL)).path.dropFirst())
                 // Two server-named queues: the live queue and the workers' heartbeats (auto-ack, for the sweeper).
                 var named: [Substring] = []
-                let found = await TestServices.eventually(timeout: .seconds(30)) {
+                let found = await TestServices.eventually(timeout: .seconds(120)) {
                     let lines = (try? await Self.listConsumers(vhost: vhost)) ?? []
                     named = lines.filter { $0.hasPrefix("amq.gen-") }
                     return named.count == 2

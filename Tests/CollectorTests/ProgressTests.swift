@@ -59,10 +59,11 @@ import Testing
                         try await Task.sleep(for: .milliseconds(300))
                         try await publisher.publish(first.map(CollectorHarness.message))
                         let firstCount = first.reduce(0) { $0 + $1.events.count }
-                        #expect(
-                            await TestServices.eventually(timeout: .seconds(30)) {
-                                (try? await TestDatabase.count(client, job: scenario.jobUUID).events) == firstCount
-                            })
+                        // Waited for while the count moves (a loaded machine stores slowly).
+                        let stored = await TestServices.progress(toward: firstCount) {
+                            (try? await TestDatabase.count(client, job: scenario.jobUUID).events) ?? 0
+                        }
+                        #expect(stored == firstCount, "stored \(stored) of \(firstCount) events, and no more for a minute")
                         let during = Task { try await CollectorHarness.subscribe(port: a.port, job: scenario.jobUUID) }
                         #expect(await TestServices.eventually(timeout: .seconds(60)) { a.metric("pansible_collector_subscribers") == 1 })
                         try await Task.sleep(for: .milliseconds(300))
@@ -104,12 +105,12 @@ import Testing
                         port: serving.port, job: scenario.jobUUID, token: CollectorHarness.adminToken, into: received)
                 }
                 defer { session.cancel() }
-                #expect(await TestServices.eventually(timeout: .seconds(30)) { serving.metric("pansible_collector_subscribers") == 1 })
+                #expect(await TestServices.eventually(timeout: .seconds(120)) { serving.metric("pansible_collector_subscribers") == 1 })
                 try await Task.sleep(for: .milliseconds(500))
                 #expect(received.withLockedValue { $0 }.isEmpty, "nothing is stored yet")
                 // Now they are committed, by a collector this subscriber is not connected to.
                 try await CollectorHarness.withCollector(configuration: configuration) { _ in
-                    let caughtUp = await TestServices.eventually(timeout: .seconds(30)) {
+                    let caughtUp = await TestServices.eventually(timeout: .seconds(120)) {
                         let got = Set(CollectorHarness.objects(received.withLockedValue { $0 }).compactMap { $0["id"] as? String })
                         return got == firstIDs
                     }

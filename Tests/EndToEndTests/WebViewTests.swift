@@ -90,7 +90,7 @@ struct WebViewTests {
             #expect(matched, "the grid shows \(shown), the result \(expected)")
 
             // The recap lists every host; the filter leaves the failed hosts only.
-            let recapShown = try await TestServices.eventually(timeout: .seconds(30)) {
+            let recapShown = try await TestServices.eventually(timeout: .seconds(120)) {
                 try await browser.execute("return document.querySelectorAll('#recap tbody tr').length") as? Int == 30
             }
             #expect(recapShown)
@@ -102,7 +102,7 @@ struct WebViewTests {
 
             // The job list links to the job.
             try await browser.open("\(stack.gatewayURL.absoluteString)/ui/jobs")
-            let listed = try await TestServices.eventually(timeout: .seconds(30)) {
+            let listed = try await TestServices.eventually(timeout: .seconds(120)) {
                 try await browser.execute("return document.querySelectorAll('#jobs a[href=\"/ui/jobs/\(uuid)\"]').length") as? Int == 1
             }
             #expect(listed)
@@ -125,7 +125,7 @@ struct WebViewTests {
             try await browser.click("#cancel")
             let job = try await stack.waitForJob(uuid, timeout: .seconds(120))
             #expect(job["status"] as? String == "canceled", "\(job)")
-            let shownCanceled = try await TestServices.eventually(timeout: .seconds(30)) {
+            let shownCanceled = try await TestServices.eventually(timeout: .seconds(120)) {
                 try await browser.execute("return document.getElementById('status').textContent") as? String == "canceled"
             }
             #expect(shownCanceled)

@@ -30,7 +30,7 @@ struct DatabaseUnavailableTests {
                         for try await _ in try await connection.query("SELECT pg_sleep(60)", logger: logger) {}
                     }
                 }
-                let started = await TestServices.eventually(timeout: .seconds(30)) {
+                let started = await TestServices.eventually(timeout: .seconds(120)) {
                     let rows = try? await client.query(
                         "SELECT count(*) FROM pg_stat_activity WHERE pid = \(pid) AND query = 'SELECT pg_sleep(60)' AND state = 'active'",
                         logger: logger)

@@ -47,7 +47,7 @@ final class WebDriver: Sendable {
         )
         let url = URL(string: "http://127.0.0.1:\(port)")!
         var failure: (any Error)? = nil
-        let ready = await TestServices.eventually(timeout: .seconds(30)) {
+        let ready = await TestServices.eventually(timeout: .seconds(120)) {
             do {
                 _ = try await call("GET", url.appendingPathComponent("status"))
                 return true

@@ -55,7 +55,7 @@ struct WebhookTests {
                 try await Self.finish(first, postgres)
                 try await Self.finish(second, status: "failed", postgres)
                 try await Self.finish(other, postgres)
-                #expect(await TestServices.eventually(timeout: .seconds(30)) { receiver.count >= 2 })
+                #expect(await TestServices.eventually(timeout: .seconds(120)) { receiver.count >= 2 })
                 // A final status set again is not a new finish.
                 try await Self.finish(first, status: "failed", postgres)
                 try await Task.sleep(for: .seconds(1))
@@ -121,7 +121,7 @@ struct WebhookTests {
             let created = try await client.create("/api/v1/webhook", ["url": .string(url), "secret": .string(Self.secret)])
             let id = try #require(created.json["id"]?.intValue)
             try await Self.finish(try await Self.launch(client), postgres)
-            let failed = await TestServices.eventually(timeout: .seconds(30)) {
+            let failed = await TestServices.eventually(timeout: .seconds(120)) {
                 let deliveries = try? await client.api("/api/v1/webhook/\(id)/deliveries", method: .get).json()["deliveries"]
                 return (deliveries?.arrayValue?.first?["attempts"]?.arrayValue?.count ?? 0) >= 1
             }
@@ -138,7 +138,7 @@ struct WebhookTests {
             try await GatewayTestApp.run(database: database.url, publisher: RecordingPublisher(), relaySettings: .init(), webhookSettings: Self.quick)
             {
                 client, _ in
-                #expect(await TestServices.eventually(timeout: .seconds(30)) { receiver.count == 1 })
+                #expect(await TestServices.eventually(timeout: .seconds(120)) { receiver.count == 1 })
                 let deliveries = try await client.api("/api/v1/webhook/\(id)/deliveries", method: .get).json()["deliveries"]?.arrayValue ?? []
                 #expect(deliveries.first?["status"] == "delivered")
                 #expect((deliveries.first?["attempts"]?.arrayValue?.count ?? 0) >= 2)
