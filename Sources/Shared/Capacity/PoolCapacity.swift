@@ -41,16 +41,14 @@ public actor PoolCapacity {
     }
 
     private var workers: [String: Seen] = [:]
-    private let startedAt: ContinuousClock.Instant
     private let warmUp: Duration
-    /// Since when heartbeats have been heard without a silence longer than `warmUp`.
+    /// Since when heartbeats have been heard without a silence longer than `warmUp` (at first: the start).
     private var listeningSince: ContinuousClock.Instant
     /// The last heartbeat of any worker.
     private var heardAt: ContinuousClock.Instant?
 
     public init(warmUp: Duration, startedAt: ContinuousClock.Instant = .now) {
         self.warmUp = warmUp
-        self.startedAt = startedAt
         self.listeningSince = startedAt
     }
 
@@ -69,7 +67,7 @@ public actor PoolCapacity {
     /// The pool's live workers now; while the warm-up lasts and none is known, waits for the warm-up's end.
     public func snapshot(pool: String) async -> Snapshot {
         var current = live(pool: pool, at: .now)
-        let warmEnd = startedAt + warmUp
+        let warmEnd = listeningSince + warmUp
         while current.workers == 0 && ContinuousClock.now < warmEnd {
             try? await Task.sleep(for: min(.milliseconds(100), warmEnd - .now))
             current = live(pool: pool, at: .now)
